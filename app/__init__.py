@@ -1,0 +1,1 @@
+"""mirrorprop: backpropagation as the feed-forward pass run in a mirror."""
