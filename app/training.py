@@ -1,0 +1,125 @@
+"""Training one sample at a time, reproducibly: a Config plus a step count determines every number.
+
+Every random draw comes from ``numpy.random.default_rng([seed, stream, ...])``, one stream
+per purpose, so each can be recomputed on its own:
+
+    stream 0: the initial weights
+    stream 1, epoch e: the order of the training samples in epoch e (a seeded shuffle)
+    stream 2: the train / test split
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app import datasets, network
+from app.config import Config
+from app.trace import StepTrace, narrate
+
+INIT_STREAM, ORDER_STREAM, SPLIT_STREAM = 0, 1, 2
+MIN_SAMPLES_FOR_SPLIT = 20
+
+
+def build_dataset(config: Config) -> datasets.Dataset:
+    """The config's dataset, or its inline inputs/targets as a small dataset."""
+    if config.inputs is None:
+        return datasets.load(config.dataset, noise=config.noise, seed=config.seed)
+    x = np.atleast_2d(np.array(config.inputs, dtype=np.float64))
+    t = np.atleast_2d(np.array(config.targets, dtype=np.float64))
+    if x.shape[0] != t.shape[0]:
+        raise ValueError(f"{x.shape[0]} input rows but {t.shape[0]} target rows")
+    k = t.shape[1]
+    return datasets.Dataset(
+        name="inline", title=config.title or "Inline example", kind="tabular",
+        features_raw=x, features=x, mean=np.zeros(x.shape[1]), std=np.ones(x.shape[1]),
+        labels=np.argmax(t, axis=1), targets=t,
+        class_names=tuple(f"output {i + 1}" for i in range(k)),
+        feature_names=tuple(f"x{i + 1}" for i in range(x.shape[1])),
+        image_shape=None, citation="",
+    )
+
+
+def split(n: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded (train, test) index arrays, both sorted; no test split for tiny data sets."""
+    n_test = int(round(n * test_fraction)) if n >= MIN_SAMPLES_FOR_SPLIT else 0
+    order = np.random.default_rng([seed, SPLIT_STREAM]).permutation(n)
+    return np.sort(order[n_test:]), np.sort(order[:n_test])
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a step is: 0-based step index, its epoch and its place within the epoch."""
+
+    step: int
+    epoch: int
+    index_in_epoch: int
+
+
+class Trainer:
+    """Steps a network through the training samples in a seeded order, one sample per step."""
+
+    def __init__(self, config: Config, dataset: datasets.Dataset | None = None):
+        self.config = config
+        self.data = dataset if dataset is not None else build_dataset(config)
+        self.train, self.test = split(len(self.data.features), config.test_fraction, config.seed)
+        sizes = [self.data.features.shape[1], *config.hidden, self.data.targets.shape[1]]
+        self.network = network.create(
+            sizes, config.hidden_activations, config.output, config.loss,
+            rng=np.random.default_rng([config.seed, INIT_STREAM]),
+            weights=config.weights, biases=config.biases,
+        )
+        self.steps_done = 0
+        self._order_epoch, self._order = -1, None
+
+    @property
+    def epoch_size(self) -> int:
+        """Samples per epoch: the size of the training split."""
+        return len(self.train)
+
+    def position(self, step: int) -> Position:
+        """Epoch and index within the epoch of a step."""
+        epoch, index = divmod(step, self.epoch_size)
+        return Position(step, epoch, index)
+
+    def sample_for(self, step: int) -> int:
+        """The dataset row that step ``step`` trains on."""
+        pos = self.position(step)
+        if pos.epoch != self._order_epoch:
+            rng = np.random.default_rng([self.config.seed, ORDER_STREAM, pos.epoch])
+            self._order, self._order_epoch = self.train[rng.permutation(self.epoch_size)], pos.epoch
+        return int(self._order[pos.index_in_epoch])
+
+    def step(self) -> StepTrace:
+        """Train on the next sample: forward, loss, backward, update; return what was computed."""
+        step = self.steps_done
+        row = self.sample_for(step)
+        x, t = self.data.features[row], self.data.targets[row]
+        net = self.network
+        fwd = net.forward(x)
+        with np.errstate(all="ignore"):
+            loss = net.loss.value(fwd.output, t)
+        back = net.backward(fwd, t)
+        update = net.update(back, self.config.learning_rate)
+        self.steps_done += 1
+        return narrate(self.position(step), row, int(self.data.labels[row]), net, fwd, loss, back, update, t)
+
+    def run(self, steps: int) -> StepTrace | None:
+        """Take ``steps`` steps; return the last trace (None for 0 steps)."""
+        trace = None
+        for _ in range(steps):
+            trace = self.step()
+        return trace
+
+    def restore(self, steps_done: int, weights: list, biases: list) -> None:
+        """Jump to a checkpoint: the weights as they were after ``steps_done`` steps."""
+        self.network.weights, self.network.biases = list(weights), list(biases)
+        self.steps_done = steps_done
+
+
+def replay(config: Config, steps: int) -> Trainer:
+    """A trainer rebuilt from its config, after ``steps`` steps: bit-identical to the original."""
+    trainer = Trainer(config)
+    trainer.run(steps)
+    return trainer
