@@ -48,8 +48,8 @@ class Config:
 
     @property
     def hidden_activations(self) -> list[str]:
-        """One activation name per hidden layer."""
-        return list(self.activation)
+        """One activation name per hidden layer (none for a network without hidden layers)."""
+        return list(self.activation[: len(self.hidden)])
 
     def with_changes(self, **changes: Any) -> Config:
         """A validated copy with some fields changed."""
@@ -73,14 +73,19 @@ class Config:
             "activation": ",".join(self.activation) if len(set(self.activation)) > 1 else self.activation[0],
             "output": self.output,
             "loss": self.loss,
-            "lr": f"{self.learning_rate:g}",
+            "lr": _short(self.learning_rate),
             "seed": str(self.seed),
         }
         if self.noise is not None:
-            q["noise"] = f"{self.noise:g}"
+            q["noise"] = _short(self.noise)
         if self.test_fraction != Config.test_fraction:
-            q["split"] = f"{self.test_fraction:g}"
+            q["split"] = _short(self.test_fraction)
         return q
+
+
+def _short(x: float) -> str:
+    """x as "0.1" or "1e-05" when that reads back exactly, else every digit (the URL must reproduce the run)."""
+    return f"{x:g}" if float(f"{x:g}") == x else repr(float(x))
 
 
 def _lists(value: Any) -> Any:
