@@ -127,6 +127,10 @@ def validate(config: Config) -> Config:
         errors["seed"] = "the seed must be a whole number from 0 to 4294967295"
     if not (isinstance(config.test_fraction, (int, float)) and 0 <= config.test_fraction <= 0.5):
         errors["test_fraction"] = "the held-out test share must be between 0 and 0.5"
+    if config.noise is not None and (setting := datasets.NOISE.get(config.dataset)) is None:
+        errors["noise"] = f"the dataset {config.dataset!r} has no noise setting"
+    elif config.noise is not None and not setting.low <= config.noise <= setting.high:
+        errors["noise"] = f"noise must be between {setting.low:g} and {setting.high:g}"
     if (config.inputs is None) != (config.targets is None):
         errors["inputs"] = "give both inputs and targets, or neither"
     if errors:

@@ -1,0 +1,86 @@
+"""The page's state as it lives in the URL: settings, seed, position and view options.
+
+Everything a learner sees follows from this state, so a URL can be reloaded, shared, or
+opened after a server restart and show exactly the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping
+from urllib.parse import urlencode
+
+from app.config import Config, ConfigError, from_query
+from app.sessions import Cursor
+
+MAX_STEP = 1_000_000
+SPEEDS = (2000, 1200, 700, 400, 200, 80)  # milliseconds per phase, slow to fast
+DEFAULT_SPEED = 700
+
+
+@dataclass(frozen=True)
+class PageState:
+    config: Config
+    cursor: Cursor = Cursor()
+    mirror: bool = False
+    presenter: bool = False
+    speed: int = DEFAULT_SPEED
+
+    def query(self) -> dict[str, str]:
+        """The state as URL query parameters."""
+        q = self.config.to_query()
+        q["step"], q["phase"] = str(self.cursor.step), str(self.cursor.phase)
+        if self.mirror:
+            q["view"] = "mirror"
+        if self.presenter:
+            q["presenter"] = "1"
+        if self.speed != DEFAULT_SPEED:
+            q["speed"] = str(self.speed)
+        return q
+
+    def url(self, path: str = "/") -> str:
+        return f"{path}?{urlencode(self.query())}"
+
+    def at(self, cursor: Cursor) -> PageState:
+        return replace(self, cursor=cursor)
+
+
+def _int(params: Mapping[str, str], key: str, default: int, low: int, high: int, errors: dict) -> int:
+    raw = params.get(key)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        errors[key] = f"{key} must be a whole number"
+        return default
+    if not low <= value <= high:
+        errors[key] = f"{key} must be between {low} and {high}"
+        return default
+    return value
+
+
+def parse(params: Mapping[str, str]) -> tuple[PageState, dict[str, str]]:
+    """The state from query or form parameters, and the errors found (the defaults stand in for bad fields)."""
+    errors: dict[str, str] = {}
+    try:
+        config = from_query(params)
+    except ConfigError as e:
+        errors.update(e.errors)
+        good = {k: v for k, v in params.items() if _field(k) not in e.errors}
+        try:
+            config = from_query(good)
+        except ConfigError:
+            config = Config()
+    step = _int(params, "step", 0, 0, MAX_STEP, errors)
+    phase = _int(params, "phase", -1, -1, 3 * (len(config.hidden) + 1), errors)
+    speed = _int(params, "speed", DEFAULT_SPEED, 20, 5000, errors)
+    state = PageState(
+        config, Cursor(step, phase), params.get("view") == "mirror",
+        params.get("presenter") in ("1", "true", "on"), speed,
+    )
+    return state, errors
+
+
+def _field(key: str) -> str:
+    return {"lr": "learning_rate", "split": "test_fraction"}.get(key, key)

@@ -1,0 +1,394 @@
+"""What the page shows at a cursor: every neuron, edge and panel, read from the step's trace.
+
+Nothing here computes a number of the network: values come from the trace phases up to
+the cursor, and are only formatted, coloured and placed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app import layout
+from app.explain import format_number
+from app.sessions import Cursor, Session
+from app.stepping import phase_titles
+from app.trace import Phase, StepTrace
+
+
+def fmt(x: float) -> str:
+    """A number for humans, 3 significant digits."""
+    return format_number(float(x), 3)
+
+
+@dataclass
+class NodeView:
+    id: str
+    x: float
+    y: float
+    size: float
+    pixel: bool
+    fill: str
+    text: str
+    sub: str
+    label: str
+    info: list[tuple[str, str]]
+    classes: str = ""
+
+
+@dataclass
+class EdgeView:
+    id: str
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str
+    width: float
+    opacity: float
+    dashed: bool
+    src: str
+    dst: str
+    label: str
+    info: list[tuple[str, str]]
+    classes: str = ""
+    flow: str = ""  # "forward" / "backward": a pulse travels along the edge this phase
+    change_width: float = 0.0  # the update's |dW|, drawn as a halo
+    tag: str = ""  # a number written on the edge, for small networks
+
+
+@dataclass
+class LayerTitle:
+    x: float
+    title: str
+    subtitle: str
+    mirror_title: str
+    mirror_subtitle: str
+
+
+@dataclass
+class NetworkView:
+    nodes: list[NodeView]
+    edges: list[EdgeView]
+    titles: list[LayerTitle]
+    width: int
+    height: int
+    phase_kind: str
+    phase_layer: int | None
+    diverged: bool
+    crowded: bool
+    mirror_note: str = ""
+
+
+@dataclass
+class Known:
+    """What the step has computed so far, per layer, at the cursor."""
+
+    z: dict = field(default_factory=dict)
+    a: dict = field(default_factory=dict)
+    error: dict = field(default_factory=dict)
+    f_prime: dict = field(default_factory=dict)
+    error_term: dict = field(default_factory=dict)
+    grad_weights: dict = field(default_factory=dict)
+    delta_weights: dict = field(default_factory=dict)
+    weights: dict = field(default_factory=dict)
+    biases: dict = field(default_factory=dict)
+    loss: float | None = None
+    output: np.ndarray | None = None
+
+
+def known_at(trace: StepTrace, phase: int, depth: int) -> Known:
+    """Collect the trace's values of phases 0..phase (the weights as they stand after them)."""
+    k = Known()
+    k.a[0] = trace.input
+    for p in trace.phases[:depth]:
+        k.weights[p.layer], k.biases[p.layer] = p.values["weights"], p.values["biases"]
+    for p in trace.phases[: phase + 1]:
+        v = p.values
+        if p.kind == "forward":
+            k.z[p.layer], k.a[p.layer] = v["z"], v["a"]
+        elif p.kind == "loss":
+            k.loss, k.output, k.error[depth] = v["loss"], v["output"], v["error"]
+        elif p.kind == "backward":
+            k.error[p.layer], k.f_prime[p.layer] = v["error"], v["f_prime"]
+            k.error_term[p.layer], k.grad_weights[p.layer] = v["error_term"], v["grad_weights"]
+        elif p.kind == "update":
+            k.weights[p.layer], k.biases[p.layer] = v["new_weights"], v["new_biases"]
+            k.delta_weights[p.layer] = v["delta_weights"]
+    return k
+
+
+def layer_name(l: int, depth: int) -> str:
+    return "input layer" if l == 0 else ("output layer" if l == depth else f"hidden layer {l}")
+
+
+def _largest(arrays) -> float:
+    finite = [np.max(np.abs(a[np.isfinite(a)])) for a in arrays if np.isfinite(a).any()]
+    return float(max(finite)) if finite else 1.0
+
+
+def _f_prime_of(f_prime: np.ndarray, j: int) -> float:
+    """f'(z_j): the diagonal of a softmax Jacobian, or the elementwise derivative."""
+    return float(f_prime[j, j] if f_prime.ndim == 2 else f_prime[j])
+
+
+def network_view(session: Session, cursor: Cursor) -> NetworkView:
+    """Every neuron and edge at the cursor, placed, coloured and labelled."""
+    trace = session.trace(cursor.step)
+    data = session.trainer.data
+    sizes = tuple(session.trainer.network.sizes)
+    L = len(sizes) - 1
+    geo = layout.geometry(sizes, data.image_shape)
+    k = known_at(trace, cursor.phase, L)
+    phase = trace.phases[cursor.phase] if cursor.phase >= 0 else None
+    backward_time = phase is not None and phase.kind in ("backward", "update")
+    class_names = data.class_names
+
+    nodes = []
+    for l, spots in enumerate(geo.nodes):
+        err_scale = _largest([k.error_term[l]]) if l in k.error_term else 1.0
+        for spot in spots:
+            nodes.append(_node(spot, l, L, k, backward_time, err_scale, class_names, data))
+
+    largest_w = _largest([k.weights[l] for l in range(1, L + 1)])
+    edges = []
+    for l in range(1, L + 1):
+        crowded = len(geo.edges[l]) > 150
+        W = k.weights[l]
+        dW = k.delta_weights.get(l)
+        largest_dw = _largest([dW]) if dW is not None else 1.0
+        flow = _flow(phase, l, L)
+        small = len(geo.edges[l]) <= 12
+        for e in geo.edges[l]:
+            w = float(W[e.dst, e.src])
+            edges.append(_edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k, phase))
+
+    titles = [_title(l, L, geo.layer_x[l], session, sizes) for l in range(L + 1)]
+    return NetworkView(
+        nodes, edges, titles, geo.width, geo.height,
+        phase.kind if phase else "ready", phase.layer if phase else None,
+        trace.diverged and cursor.phase >= 0 and _diverged_seen(trace, cursor.phase),
+        any(len(es) > 150 for es in geo.edges),
+    )
+
+
+def _diverged_seen(trace: StepTrace, phase: int) -> bool:
+    """Whether a non-finite number has appeared by this phase."""
+    for p in trace.phases[: phase + 1]:
+        for v in p.values.values():
+            if isinstance(v, np.ndarray) and v.dtype.kind == "f" and not np.isfinite(v).all():
+                return True
+            if isinstance(v, float) and not math.isfinite(v):
+                return True
+    return False
+
+
+def _node(spot, l, L, k: Known, backward_time, err_scale, class_names, data) -> NodeView:
+    j = spot.index
+    info: list[tuple[str, str]] = []
+    name = layer_name(l, L)
+    if l == 0:
+        x = float(k.a[0][j])
+        raw = float(data.features_raw[0, j]) if False else None  # raw values are shown in the sample panel
+        del raw
+        info.append(("input a", fmt(x)))
+        feature = data.feature_names[j] if j < len(data.feature_names) else f"x{j + 1}"
+        label = f"{name}, {feature}: {fmt(x)}"
+        fill = layout.grey(x) if spot.pixel else layout.colour(x, 1.5)
+        return NodeView(f"node-0-{j}", spot.x, spot.y, spot.size, spot.pixel, fill,
+                        "" if spot.pixel else fmt(x), "", label, info, "node input")
+    parts = []
+    text, sub, fill, classes = "", "", "#ffffff", "node pending"
+    if l in k.z:
+        z, a = float(k.z[l][j]), float(k.a[l][j])
+        info += [("z (weighted sum)", fmt(z)), ("a = f(z)", fmt(a))]
+        parts.append(f"activation {fmt(a)}")
+        text, sub, fill, classes = fmt(a), f"z {fmt(z)}", layout.colour(a, 1.0), "node"
+    if l in k.error:
+        info.append(("error ∂E/∂a", fmt(float(k.error[l][j]))))
+    if l in k.error_term:
+        d = float(k.error_term[l][j])
+        info += [("f′(z)", fmt(_f_prime_of(k.f_prime[l], j))), ("error term δ = ∂E/∂z", fmt(d))]
+        parts.append(f"error term {fmt(d)}")
+        if backward_time:
+            text, sub = f"δ {fmt(d)}", f"e {fmt(float(k.error[l][j]))}"
+            fill, classes = layout.colour(d, err_scale), "node backward"
+    elif backward_time and l in k.error:
+        sub = f"e {fmt(float(k.error[l][j]))}"
+    title = name
+    if l == L and j < len(class_names):
+        title = f"{name}, {class_names[j]}"
+        info.insert(0, ("class", class_names[j]))
+    label = f"{title}, neuron {j + 1}: " + (", ".join(parts) if parts else "not computed yet in this step")
+    return NodeView(f"node-{l}-{j}", spot.x, spot.y, spot.size, False, fill, text, sub, label, info, classes)
+
+
+def _flow(phase: Phase | None, l: int, L: int) -> str:
+    """Which way values travel along layer l's edges in this phase, if at all."""
+    if phase is None:
+        return ""
+    if phase.kind == "forward" and phase.layer == l:
+        return "forward"
+    if phase.kind == "backward" and phase.layer == l - 1:
+        return "backward"
+    return ""
+
+
+def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known, phase) -> EdgeView:
+    i, j = e.src, e.dst
+    info = [("weight w", fmt(w))]
+    if l in k.grad_weights:
+        info.append(("gradient ∂E/∂w", fmt(float(k.grad_weights[l][j, i]))))
+    change = 0.0
+    updating = phase is not None and phase.kind == "update" and phase.layer == l
+    if dW is not None:
+        d = float(dW[j, i])
+        info.append(("change ΔW = −η ∂E/∂w", fmt(d)))
+        if updating and math.isfinite(d):
+            change = round(1 + 7 * min(abs(d) / largest_dw, 1.0), 2) if largest_dw > 0 else 0.0
+    label = f"weight from {layer_name(l - 1, L)} neuron {i + 1} to {layer_name(l, L)} neuron {j + 1}: {fmt(w)}"
+    tag = ""
+    if small and flow:
+        tag = f"w {fmt(w)}"
+    elif small and updating and dW is not None:
+        tag = f"Δ {fmt(float(dW[j, i]))}"
+    classes = "edge" + (" negative" if w < 0 else "") + (" active" if flow or updating else "")
+    return EdgeView(
+        f"edge-{l}-{j}-{i}", e.x1, e.y1, e.x2, e.y2, layout.colour(w, largest_w / 2 or 1.0),
+        layout.edge_width(w, largest_w), layout.edge_opacity(w, largest_w, crowded), w < 0,
+        f"{l - 1}-{i}", f"{l}-{j}", label, info, classes, flow, change, tag,
+    )
+
+
+def _title(l: int, L: int, x: float, session: Session, sizes) -> LayerTitle:
+    f = session.trainer.network.activations
+    if l == 0:
+        return LayerTitle(x, "input a⁰", f"{sizes[0]} features", "a⁰ (for ∂E/∂W = δ aᵀ)", "the prediction: ΔW")
+    sup = _superscript(l)
+    if l == L:
+        return LayerTitle(x, f"output a{sup}", f"{f[l].name}", f"output errors ∂E/∂a{sup}",
+                          "the mirror's inputs")
+    return LayerTitle(x, f"hidden a{sup}", f"{sizes[l]} · {f[l].name}", f"δ{sup} = f′(z{sup}) ⊙ (W{_superscript(l + 1)})ᵀδ",
+                      "mirror layer")
+
+
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _superscript(n: int) -> str:
+    return str(n).translate(_SUP)
+
+
+# --- the panels ---------------------------------------------------------------------
+
+
+@dataclass
+class Counter:
+    epoch: int
+    sample: int
+    epoch_size: int
+    step: int
+    phase_number: int
+    phases: int
+    phase_title: str
+    row: int
+
+
+def counter(session: Session, cursor: Cursor) -> Counter:
+    """Where we are: epoch, sample within it, phase within the step (all 1-based for people)."""
+    pos = session.trainer.position(cursor.step)
+    titles = phase_titles(session.trainer.network.depth)
+    title = "sample ready at the input" if cursor.phase < 0 else titles[cursor.phase]
+    return Counter(pos.epoch + 1, pos.index_in_epoch + 1, session.trainer.epoch_size, cursor.step + 1,
+                   cursor.phase + 1, len(titles), title, session.trainer.sample_for(cursor.step))
+
+
+@dataclass
+class Bar:
+    name: str
+    value: str
+    percent: float
+    target: bool
+    predicted: bool
+
+
+@dataclass
+class SampleView:
+    row: int
+    label: str
+    features: list[tuple[str, str, str]]  # name, raw, scaled
+    image: list[list[str]] | None  # rows of grey colours
+    bars: list[Bar]
+    loss: str | None
+    predicted: str | None
+    correct: bool | None
+    regression: bool
+    target: list[str]
+
+
+def sample_view(session: Session, cursor: Cursor) -> SampleView:
+    """The current sample: its features (raw and scaled), its class, the prediction, the loss."""
+    trace = session.trace(cursor.step)
+    data = session.trainer.data
+    L = session.trainer.network.depth
+    k = known_at(trace, cursor.phase, L)
+    row = trace.sample
+    features = []
+    if data.image_shape is None:
+        features = [(n, fmt(float(data.features_raw[row, i])), fmt(float(data.features[row, i])))
+                    for i, n in enumerate(data.feature_names)]
+    image = None
+    if data.image_shape is not None:
+        r, c = data.image_shape
+        px = np.asarray(data.features[row]).reshape(r, c)
+        image = [[layout.grey(float(v)) for v in line] for line in px]
+    one_hot = set(np.unique(data.targets)) <= {0.0, 1.0}
+    bars, predicted, correct = [], None, None
+    output = k.a.get(L)
+    if output is not None:
+        top = int(np.argmax(output)) if np.isfinite(output).all() else -1
+        for i, name in enumerate(data.class_names):
+            v = float(output[i])
+            pct = 0.0 if not math.isfinite(v) else max(0.0, min(1.0, v)) * 100
+            bars.append(Bar(name, fmt(v), round(pct, 1), bool(trace.target[i] == 1.0), i == top))
+        if top >= 0:
+            predicted = data.class_names[top]
+            correct = top == trace.label
+    return SampleView(
+        row, data.class_names[trace.label] if one_hot else "", features, image, bars,
+        fmt(k.loss) if k.loss is not None else None, predicted, correct if one_hot else None,
+        not one_hot, [fmt(float(t)) for t in trace.target],
+    )
+
+
+PHASE_TEXT = {
+    "ready": "The sample waits at the input layer. Step forward to feed it through the network.",
+    "forward": "Forward, layer {l}: each neuron sums its weighted inputs, z = W a + b, then applies "
+               "its activation, a = f(z). Values travel left to right along the edges.",
+    "loss": "The loss: the output is compared with the target. The error at each output neuron, "
+            "∂E/∂a, is where the backward pass starts.",
+    "backward": "Backward, layer {l}: the errors travel right to left along the same edges. Each edge "
+                "scales what passes through it by its weight (∂z/∂a = w), each neuron multiplies by "
+                "f′(z): its error becomes its error term δ = ∂E/∂z.",
+    "update": "Update, layer {l}: every weight moves against its gradient, W ← W − η ∂E/∂W, "
+              "where ∂E/∂W = δ aᵀ. Edges change thickness and colour; the halo shows the change ΔW.",
+}
+MIRROR_TEXT = {
+    "backward": "In the mirror, this is a forward pass: the inputs are the error terms of layer {n}, "
+                "the weights are Wᵀ, and each neuron's activation derivative f′(z) is applied like "
+                "an activation. Its output is δ of layer {l}.",
+    "update": "The mirror's prediction: the change to every weight, ΔW = −η δ aᵀ.",
+}
+
+
+def phase_text(kind: str, layer: int | None, last: bool) -> tuple[str, str]:
+    """A sentence for the current phase, and its mirror reading (or "")."""
+    text = PHASE_TEXT[kind].format(l=layer)
+    mirror_text = MIRROR_TEXT.get(kind, "").format(l=layer, n=(layer or 0) + 1)
+    if kind == "backward" and last:
+        mirror_text = ("In the mirror, this is the input layer: its inputs are the output errors ∂E/∂a, "
+                       "and each output neuron applies f′(z) like an activation. Its output is δ of layer {l}."
+                       ).format(l=layer)
+    return text, mirror_text

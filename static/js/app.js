@@ -1,0 +1,200 @@
+// mirrorprop: the little JavaScript that earns its place. Keyboard shortcuts, play/pause
+// (an htmx SSE connection that exists while playing), the mirror and presenter toggles,
+// and the readout that shows the numbers of the focused neuron or edge.
+"use strict";
+
+const $ = (selector) => document.querySelector(selector);
+
+// --- the state form and the URL -------------------------------------------------------
+
+function stateInput(name) {
+  return $(`#state input[name="${name}"]`);
+}
+
+function stateQuery() {
+  const params = new URLSearchParams(new FormData($("#state")));
+  params.delete("tab");
+  return params;
+}
+
+function syncUrl() {
+  const params = stateQuery();
+  if (params.get("view") !== "mirror") params.delete("view");
+  if (!params.get("presenter")) params.delete("presenter");
+  history.replaceState(null, "", "/?" + params.toString());
+}
+
+// --- play / pause ----------------------------------------------------------------------
+
+function playing() {
+  return Boolean($("#player"));
+}
+
+function setPlayButton(on) {
+  const button = $("#btn-play");
+  button.setAttribute("aria-pressed", on ? "true" : "false");
+  button.textContent = on ? "❚❚ Pause" : "▶ Play";
+}
+
+function play() {
+  if (playing()) return;
+  const params = new URLSearchParams(new FormData($("#state")));
+  const player = document.createElement("div");
+  player.id = "player";
+  player.setAttribute("hx-sse:connect", "/ui/play?" + params.toString());
+  player.setAttribute("hx-sse:close", "done");
+  player.setAttribute("hx-target", "#network");
+  player.setAttribute("hx-swap", "outerMorph");
+  player.setAttribute("hx-config", '{"sse": {"reconnect": false}}');
+  $("#player-slot").replaceChildren(player);
+  htmx.process(player);
+  setPlayButton(true);
+}
+
+function pause() {
+  const player = $("#player");
+  if (player) player.remove();
+  setPlayButton(false);
+}
+
+function togglePlay() {
+  playing() ? pause() : play();
+}
+
+// --- moves ------------------------------------------------------------------------------
+
+function move(buttonId) {
+  if (playing()) pause();
+  const button = document.getElementById(buttonId);
+  if (button && !document.body.classList.contains("busy")) button.click();
+}
+
+// --- view toggles: instant on the client, remembered in the state and the URL ------------
+
+function toggleMirror() {
+  const on = !$("#network").classList.contains("mirrored");
+  $("#network").classList.toggle("mirrored", on);
+  document.body.classList.toggle("mirrored", on);
+  stateInput("view").value = on ? "mirror" : "network";
+  $("#btn-mirror").setAttribute("aria-pressed", on ? "true" : "false");
+  syncUrl();
+}
+
+function togglePresenter() {
+  const on = !document.body.classList.contains("presenter");
+  document.body.classList.toggle("presenter", on);
+  stateInput("presenter").value = on ? "1" : "";
+  $("#btn-presenter").setAttribute("aria-pressed", on ? "true" : "false");
+  syncUrl();
+}
+
+function setSpeed(ms) {
+  stateInput("speed").value = ms;
+  $("#network").style.setProperty("--phase-ms", ms + "ms");
+  syncUrl();
+  if (playing()) { pause(); play(); }
+}
+
+// --- focus and hover: the readout, and only the focused neuron's edges ------------------
+
+let focused = null;
+
+function showReadout(element) {
+  const readout = $("#readout");
+  if (!element || !element.dataset.info) {
+    readout.hidden = true;
+    return;
+  }
+  const title = document.createElement("b");
+  title.textContent = element.getAttribute("aria-label").split(":")[0];
+  readout.replaceChildren(title, document.createTextNode(element.dataset.info));
+  const box = element.getBoundingClientRect();
+  readout.hidden = false;
+  const left = Math.min(box.right + 12, window.innerWidth - readout.offsetWidth - 8);
+  const top = Math.min(Math.max(box.top - 8, 8), window.innerHeight - readout.offsetHeight - 8);
+  readout.style.left = left + "px";
+  readout.style.top = top + "px";
+}
+
+function light(key) {
+  const net = $("#network");
+  net.querySelectorAll(".lit").forEach((el) => el.classList.remove("lit"));
+  net.classList.toggle("focusing", Boolean(key));
+  if (!key) return;
+  net.querySelectorAll(`[data-src="${key}"], [data-dst="${key}"], [data-key="${key}"]`)
+    .forEach((el) => el.classList.add("lit"));
+}
+
+function focusOn(element) {
+  focused = element ? element.id : null;
+  showReadout(element);
+  light(element && element.dataset.key ? element.dataset.key : null);
+}
+
+function inspectable(target) {
+  return target instanceof Element ? target.closest("#network [data-info]") : null;
+}
+
+document.addEventListener("mouseover", (event) => {
+  const element = inspectable(event.target);
+  if (element) focusOn(element);
+});
+document.addEventListener("mouseout", (event) => {
+  if (inspectable(event.target) && !inspectable(event.relatedTarget) && document.activeElement !== event.target) {
+    focusOn(null);
+  }
+});
+document.addEventListener("focusin", (event) => focusOn(inspectable(event.target)));
+document.addEventListener("focusout", (event) => {
+  if (inspectable(event.target) && !inspectable(event.relatedTarget)) focusOn(null);
+});
+
+// after every swap: keep the URL, the readout and the highlight in step with the new numbers
+document.addEventListener("htmx:after:swap", afterSwap);
+document.addEventListener("htmx:sse:after:message", afterSwap);
+document.addEventListener("htmx:sse:close", () => setPlayButton(false));
+
+function afterSwap() {
+  if ($("#state")) syncUrl();
+  if (focused) {
+    const element = document.getElementById(focused);
+    showReadout(element);
+    light(element && element.dataset.key ? element.dataset.key : null);
+  }
+}
+
+document.addEventListener("htmx:before:request", () => document.body.classList.add("busy"));
+document.addEventListener("htmx:after:request", () => document.body.classList.remove("busy"));
+
+// --- keyboard -----------------------------------------------------------------------------
+
+const typing = (target) => target.closest && target.closest("input, select, textarea, [contenteditable]");
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+  if ($("#help").open && event.key !== "?") return;
+  const key = event.key;
+  if (key === "ArrowRight") move(event.shiftKey ? "btn-sample" : "btn-phase");
+  else if (key === "ArrowLeft") move("btn-back");
+  else if (key === " ") togglePlay();
+  else if (key === "m" || key === "M") toggleMirror();
+  else if (key === "p" || key === "P") togglePresenter();
+  else if (key === "e" || key === "E") move("btn-epoch");
+  else if (key === "Home") move("btn-reset");
+  else if (key === "?") $("#help").open ? $("#help").close() : $("#help").showModal();
+  else return;
+  event.preventDefault();
+});
+
+document.addEventListener("click", (event) => {
+  const id = event.target.closest && event.target.closest("button")?.id;
+  if (id === "btn-play") togglePlay();
+  else if (id === "btn-mirror") toggleMirror();
+  else if (id === "btn-presenter") togglePresenter();
+  else if (id === "btn-help") $("#help").showModal();
+  else if (["btn-phase", "btn-sample", "btn-epoch", "btn-back", "btn-reset"].includes(id) && event.isTrusted) pause();
+});
+
+document.addEventListener("change", (event) => {
+  if (event.target.id === "speed") setSpeed(event.target.value);
+});
