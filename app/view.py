@@ -222,6 +222,8 @@ def _node(spot, l, L, k: Known, backward_time, err_scale, class_names, data) -> 
         title = f"{name}, {class_names[j]}"
         info.insert(0, ("class", class_names[j]))
     label = f"{title}, neuron {j + 1}: " + (", ".join(parts) if parts else "not computed yet in this step")
+    if spot.size < 22:
+        sub = ""  # no room below the neuron: the readout shows it
     return NodeView(f"node-{l}-{j}", spot.x, spot.y, spot.size, False, fill, text, sub, label, info, classes)
 
 

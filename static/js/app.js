@@ -198,3 +198,32 @@ document.addEventListener("click", (event) => {
 document.addEventListener("change", (event) => {
   if (event.target.id === "speed") setSpeed(event.target.value);
 });
+
+// --- side panel tabs ------------------------------------------------------------------------
+
+function selectTab(tab) {
+  const list = tab.closest("[role=tablist]");
+  list.querySelectorAll("[role=tab]").forEach((other) => {
+    const selected = other === tab;
+    other.setAttribute("aria-selected", selected ? "true" : "false");
+    other.tabIndex = selected ? 0 : -1;
+    const panel = document.getElementById(other.getAttribute("aria-controls"));
+    if (panel) panel.hidden = !selected;
+  });
+  document.dispatchEvent(new CustomEvent("mirrorprop:tab", { detail: { tab: tab.id } }));
+}
+
+document.addEventListener("click", (event) => {
+  const tab = event.target.closest && event.target.closest("[role=tab]");
+  if (tab) selectTab(tab);
+});
+document.addEventListener("keydown", (event) => {
+  const tab = event.target.closest && event.target.closest("[role=tab]");
+  if (!tab || !["ArrowLeft", "ArrowRight"].includes(event.key)) return;
+  const tabs = [...tab.closest("[role=tablist]").querySelectorAll("[role=tab]")];
+  const next = tabs[(tabs.indexOf(tab) + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+  selectTab(next);
+  next.focus();
+  event.stopPropagation();
+  event.preventDefault();
+}, true);
