@@ -70,6 +70,8 @@ class LayerTitle:
 
 @dataclass
 class NetworkView:
+    """The drawing at a cursor; ``diverged`` is true when the numbers blew up (or are blowing up)."""
+
     nodes: list[NodeView]
     edges: list[EdgeView]
     titles: list[LayerTitle]
@@ -77,9 +79,13 @@ class NetworkView:
     height: int
     phase_kind: str
     phase_layer: int | None
-    diverged: bool
+    health: str  # "", "exploding" or "diverged"
     crowded: bool
     mirror_note: str = ""
+
+    @property
+    def diverged(self) -> bool:
+        return bool(self.health)
 
 
 @dataclass
@@ -169,9 +175,22 @@ def network_view(session: Session, cursor: Cursor) -> NetworkView:
     return NetworkView(
         nodes, edges, titles, geo.width, geo.height,
         phase.kind if phase else "ready", phase.layer if phase else None,
-        trace.diverged and cursor.phase >= 0 and _diverged_seen(trace, cursor.phase),
+        health(trace, cursor.phase, k),
         any(len(es) > 150 for es in geo.edges),
     )
+
+
+HUGE = 1e6  # a weight or loss beyond this is blowing up, even while still finite
+
+
+def health(trace: StepTrace, phase: int, k: Known) -> str:
+    """"diverged" once a non-finite number has appeared, "exploding" when weights or loss are huge, else ""."""
+    weights = list(k.weights.values())
+    if not all(np.isfinite(w).all() for w in weights) or _diverged_seen(trace, phase):
+        return "diverged"
+    if max(float(np.max(np.abs(w))) for w in weights) > HUGE or (k.loss is not None and k.loss > HUGE):
+        return "exploding"
+    return ""
 
 
 def _diverged_seen(trace: StepTrace, phase: int) -> bool:
