@@ -36,6 +36,7 @@ class NodeView:
     label: str
     info: list[tuple[str, str]]
     classes: str = ""
+    exact: dict = field(default_factory=dict)  # the trace's numbers, unformatted, as data-* attributes
 
 
 @dataclass
@@ -57,6 +58,7 @@ class EdgeView:
     flow: str = ""  # "forward" / "backward": a pulse travels along the edge this phase
     change_width: float = 0.0  # the update's |dW|, drawn as a halo
     tag: str = ""  # a number written on the edge, for small networks
+    exact: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -217,7 +219,7 @@ def _node(spot, l, L, k: Known, backward_time, err_scale, class_names, data) -> 
         label = f"{name}, {feature}: {fmt(x)}"
         fill = layout.grey(x) if spot.pixel else layout.colour(x, 1.5)
         return NodeView(f"node-0-{j}", spot.x, spot.y, spot.size, spot.pixel, fill,
-                        "" if spot.pixel else fmt(x), "", label, info, "node input")
+                        "" if spot.pixel else fmt(x), "", label, info, "node input", {"a": repr(x)})
     parts = []
     text, sub, fill, classes = "", "", "#ffffff", "node pending"
     if l in k.z:
@@ -243,7 +245,9 @@ def _node(spot, l, L, k: Known, backward_time, err_scale, class_names, data) -> 
     label = f"{title}, neuron {j + 1}: " + (", ".join(parts) if parts else "not computed yet in this step")
     if spot.size < 22:
         sub = ""  # no room below the neuron: the readout shows it
-    return NodeView(f"node-{l}-{j}", spot.x, spot.y, spot.size, False, fill, text, sub, label, info, classes)
+    exact = {name: repr(float(values[l][j])) for name, values in
+             (("z", k.z), ("a", k.a), ("error", k.error), ("error-term", k.error_term)) if l in values}
+    return NodeView(f"node-{l}-{j}", spot.x, spot.y, spot.size, False, fill, text, sub, label, info, classes, exact)
 
 
 def _flow(phase: Phase | None, l: int, L: int) -> str:
@@ -279,7 +283,7 @@ def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known,
     return EdgeView(
         f"edge-{l}-{j}-{i}", e.x1, e.y1, e.x2, e.y2, layout.colour(w, largest_w / 2 or 1.0),
         layout.edge_width(w, largest_w), layout.edge_opacity(w, largest_w, crowded), w < 0,
-        f"{l - 1}-{i}", f"{l}-{j}", label, info, classes, flow, change, tag,
+        f"{l - 1}-{i}", f"{l}-{j}", label, info, classes, flow, change, tag, {"w": repr(w)},
     )
 
 

@@ -101,13 +101,14 @@ let focused = null;
 
 function showReadout(element) {
   const readout = $("#readout");
-  if (!element || !element.dataset.info) {
+  if (!element || !element.hasAttribute("aria-label")) {
     readout.hidden = true;
     return;
   }
+  const [name, ...rest] = element.getAttribute("aria-label").split(":");
   const title = document.createElement("b");
-  title.textContent = element.getAttribute("aria-label").split(":")[0];
-  readout.replaceChildren(title, document.createTextNode(element.dataset.info));
+  title.textContent = name;
+  readout.replaceChildren(title, document.createTextNode(element.dataset.info || rest.join(":").trim()));
   const box = element.getBoundingClientRect();
   readout.hidden = false;
   const left = Math.min(box.right + 12, window.innerWidth - readout.offsetWidth - 8);
@@ -132,7 +133,7 @@ function focusOn(element) {
 }
 
 function inspectable(target) {
-  return target instanceof Element ? target.closest("#network [data-info]") : null;
+  return target instanceof Element ? target.closest("#network [aria-label][data-info]") : null;
 }
 
 document.addEventListener("mouseover", (event) => {
