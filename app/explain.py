@@ -190,7 +190,7 @@ _MARKERS = {
     "error": "error[l] = self.loss.error(a[L], t) if l == L else W[l + 1].T @ delta[l + 1]",
     "f_prime": "f_prime[l] = f[l].derivative(z[l], a[l])",
     "error_term": "delta[l] = f[l].backward(f_prime[l], error[l])",
-    "grad_weights": "grad_W[l] = np.outer(delta[l], a[l - 1])",
+    "grad_weights": "grad_W[l] = delta[l][:, None] * a[l - 1]",
     "grad_biases": "grad_b[l] = delta[l]",
     "delta_weights": "dW = [None] + [-eta * g for g in back.grad_weights[1:]]",
     "delta_biases": "db = [None] + [-eta * g for g in back.grad_biases[1:]]",

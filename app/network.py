@@ -26,6 +26,9 @@ The mirrored network's inputs are the output errors, its weights are W^T and f'(
 its "prediction" is the change to every weight. Gradients never change the weights: the
 SGD update is its own step, and keeps the weights before and after.
 
+A diverging network overflows to inf and NaN; callers that expect it (the trainer, the
+gradient check) silence NumPy's warnings with ``np.errstate``, and the trace says so.
+
 Lists of per-layer arrays are indexed like the math: ``weights[l]`` is W[l], and index 0
 holds ``None`` (there is no W[0]); ``a[0]`` is the input.
 """
@@ -53,8 +56,8 @@ class Activation:
     elementwise: bool = True
 
     def backward(self, f_prime: Array, error: Array) -> Array:
-        """delta = f'(z) * error, or J^T @ error for softmax; shapes (n,)."""
-        return f_prime * error if self.elementwise else f_prime.T @ error
+        """delta = f'(z) * error, or J^T @ error for softmax (J is symmetric); shapes (n,)."""
+        return f_prime * error if self.elementwise else f_prime @ error
 
 
 def _sigmoid(z: Array) -> Array:
@@ -74,7 +77,7 @@ ACTIVATIONS: dict[str, Activation] = {
         "leaky_relu", lambda z: np.where(z > 0, z, 0.01 * z), lambda z, a: np.where(z > 0, 1.0, 0.01)
     ),
     "identity": Activation("identity", lambda z: z.copy(), lambda z, a: np.ones_like(z)),
-    "softmax": Activation("softmax", _softmax, lambda z, a: np.diag(a) - np.outer(a, a), elementwise=False),
+    "softmax": Activation("softmax", _softmax, lambda z, a: np.diag(a) - a[:, None] * a, elementwise=False),
 }
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
 OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "identity")
@@ -95,7 +98,7 @@ class Loss:
 
 
 def _clip(o: Array) -> Array:
-    return np.clip(o, _EPS, 1.0 - _EPS)
+    return np.minimum(np.maximum(o, _EPS), 1.0 - _EPS)
 
 
 LOSSES: dict[str, Loss] = {
@@ -103,7 +106,7 @@ LOSSES: dict[str, Loss] = {
     "squared_error": Loss("squared_error", lambda o, t: 0.5 * float(np.sum((t - o) ** 2)), lambda o, t: o - t),
     # softmax: E = -sum_k t_k log o_k;  dE/do = -t / o
     "cross_entropy": Loss(
-        "cross_entropy", lambda o, t: -float(np.sum(t * np.log(_clip(o)))), lambda o, t: -t / _clip(o)
+        "cross_entropy", lambda o, t: -float(t @ np.log(_clip(o))), lambda o, t: -t / _clip(o)
     ),
     # sigmoid: E = -sum_k [t_k log o_k + (1 - t_k) log(1 - o_k)];  dE/do = (o - t) / (o (1 - o))
     "binary_cross_entropy": Loss(
@@ -198,10 +201,9 @@ class Network:
         """Feed x (n[0],) forward; record z[l] and a[l]."""
         W, b, f = self.weights, self.biases, self.activations
         z, a = [None], [x]
-        with np.errstate(all="ignore"):
-            for l in range(1, self.depth + 1):
-                z.append(W[l] @ a[l - 1] + b[l])
-                a.append(f[l].f(z[l]))
+        for l in range(1, self.depth + 1):
+            z.append(W[l] @ a[l - 1] + b[l])
+            a.append(f[l].f(z[l]))
         return ForwardPass(z, a)
 
     def backward(self, fwd: ForwardPass, t: Array) -> BackwardPass:
@@ -214,23 +216,21 @@ class Network:
         z, a = fwd.z, fwd.a
         error, f_prime, delta = [None] * (L + 1), [None] * (L + 1), [None] * (L + 2)
         grad_W, grad_b = [None] * (L + 1), [None] * (L + 1)
-        with np.errstate(all="ignore"):
-            for l in range(L, 0, -1):
-                error[l] = self.loss.error(a[L], t) if l == L else W[l + 1].T @ delta[l + 1]
-                f_prime[l] = f[l].derivative(z[l], a[l])
-                delta[l] = f[l].backward(f_prime[l], error[l])
-                grad_W[l] = np.outer(delta[l], a[l - 1])
-                grad_b[l] = delta[l]
+        for l in range(L, 0, -1):
+            error[l] = self.loss.error(a[L], t) if l == L else W[l + 1].T @ delta[l + 1]
+            f_prime[l] = f[l].derivative(z[l], a[l])
+            delta[l] = f[l].backward(f_prime[l], error[l])
+            grad_W[l] = delta[l][:, None] * a[l - 1]  # the outer product delta a^T
+            grad_b[l] = delta[l]
         return BackwardPass(error, f_prime, delta[: L + 1], grad_W, grad_b)
 
     def update(self, back: BackwardPass, learning_rate: float) -> Update:
         """Apply plain SGD, W <- W - eta dE/dW. New arrays replace the old; the old stay intact."""
         eta = learning_rate
-        with np.errstate(all="ignore"):
-            dW = [None] + [-eta * g for g in back.grad_weights[1:]]
-            db = [None] + [-eta * g for g in back.grad_biases[1:]]
-            new_W = [None] + [W + d for W, d in zip(self.weights[1:], dW[1:])]
-            new_b = [None] + [b + d for b, d in zip(self.biases[1:], db[1:])]
+        dW = [None] + [-eta * g for g in back.grad_weights[1:]]
+        db = [None] + [-eta * g for g in back.grad_biases[1:]]
+        new_W = [None] + [W + d for W, d in zip(self.weights[1:], dW[1:])]
+        new_b = [None] + [b + d for b, d in zip(self.biases[1:], db[1:])]
         step = Update(eta, self.weights, self.biases, dW, db, new_W, new_b)
         self.weights, self.biases = new_W, new_b
         return step
@@ -333,7 +333,8 @@ class LayerCheck:
 
 def gradient_check(network: Network, x: Array, t: Array, eps: float = 1e-6) -> list[LayerCheck]:
     """Compare every dE/dW and dE/db with (E(w + eps) - E(w - eps)) / 2 eps; one entry per layer."""
-    back = network.backward(network.forward(x), t)
+    with np.errstate(all="ignore"):
+        back = network.backward(network.forward(x), t)
     probe = network.copy()
     checks = []
     for l in range(1, network.depth + 1):

@@ -24,7 +24,7 @@ FORMAT = "mirrorprop-trace"
 VERSION = 1
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Phase:
     """One phase: its kind ("forward", "loss", "backward", "update"), its layer, its numbers."""
 
@@ -41,7 +41,7 @@ class Phase:
         return {"kind": self.kind, "layer": self.layer, **{k: jsonable(v) for k, v in self.values.items()}}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StepTrace:
     """One step on one sample: where it was, the sample, and its phases."""
 
@@ -110,7 +110,7 @@ def narrate(
             "delta_weights": update.delta_weights[l], "delta_biases": update.delta_biases[l],
             "new_weights": update.new_weights[l], "new_biases": update.new_biases[l],
         }))
-    diverged = not (math.isfinite(loss) and all(np.isfinite(w).all() for w in update.new_weights[1:]))
+    diverged = not math.isfinite(loss + sum(float(W.sum()) for W in update.new_weights[1:]))
     return StepTrace(
         where.step, where.epoch, where.index_in_epoch, sample, label, fwd.a[0], target, loss, diverged, tuple(phases)
     )

@@ -177,7 +177,7 @@ def test_code_lines_point_at_the_statements_in_network_py():
     expected = {
         "forward": ["for l in range(1, self.depth + 1):", "z.append(W[l] @ a[l - 1] + b[l])", "a.append(f[l].f(z[l]))"],
         "backward": ["for l in range(L, 0, -1):", "W[l + 1].T @ delta[l + 1]", "f[l].derivative(z[l], a[l])",
-                     "f[l].backward(f_prime[l], error[l])", "np.outer(delta[l], a[l - 1])", "grad_b[l] = delta[l]"],
+                     "f[l].backward(f_prime[l], error[l])", "delta[l][:, None] * a[l - 1]", "grad_b[l] = delta[l]"],
         "update": ["dW = [None] + [-eta * g", "db = [None]", "new_W = [None]", "new_b = [None]"],
         "loss": ['"squared_error": Loss(', '"cross_entropy": Loss(', '"binary_cross_entropy": Loss('],
     }
