@@ -1,6 +1,7 @@
 """The mirrorprop web app: pages, the JSON API and the event stream, on one FastAPI app."""
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 
 from app.routes import api, pages, play
@@ -10,6 +11,8 @@ app = FastAPI(
     title="mirrorprop",
     summary="Backpropagation, shown as the feed-forward pass run in a mirror.",
     version="0.1.0",
+    docs_url=None,  # served below from vendored assets: the docs work offline too
+    redoc_url=None,
 )
 app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 app.include_router(pages.router)
@@ -20,3 +23,15 @@ app.include_router(api.router)
 @app.get("/healthz", include_in_schema=False)
 def healthz() -> dict:
     return {"ok": True}
+
+
+@app.get("/docs", include_in_schema=False)
+def docs():
+    """The OpenAPI docs (Swagger UI), with no request leaving this machine."""
+    return get_swagger_ui_html(
+        openapi_url=app.openapi_url,
+        title="mirrorprop API",
+        swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+        swagger_favicon_url="/static/favicon.svg",
+    )

@@ -305,3 +305,9 @@ def test_reduced_motion_turns_off_the_travelling_pulses(new_page):
     assert display == "none"
     transition = page.eval_on_selector("#edge-1-0-0", "el => getComputedStyle(el).transitionDuration")
     assert transition in ("0s", "")
+
+
+def test_the_api_docs_work_offline(page):
+    page.goto("/docs")
+    page.get_by_text("/api/sessions/{session_id}/step", exact=True).wait_for()
+    assert page.get_by_text("mirrorprop API").count() >= 1 or page.title() == "mirrorprop API"
