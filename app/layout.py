@@ -13,6 +13,7 @@ from functools import lru_cache
 
 WIDTH, HEIGHT = 1000, 600
 MARGIN_X, MARGIN_Y = 90, 40
+RIGHT_ROOM = 100  # beside the output layer: the class names
 
 # a colour-blind-safe diverging scale: orange for negative, blue for positive (as TF Playground)
 NEGATIVE = (230, 97, 1)
@@ -59,7 +60,8 @@ def geometry(sizes: tuple[int, ...], image_shape: tuple[int, int] | None = None)
     """Positions for a network of layer sizes [n0, ..., nL]; an image input is drawn as its pixel grid."""
     L = len(sizes) - 1
     x0 = MARGIN_X + (110 if image_shape else 0)
-    layer_x = tuple(x0 + (WIDTH - MARGIN_X - x0) * l / L for l in range(L + 1))
+    right = WIDTH - MARGIN_X - RIGHT_ROOM + 40
+    layer_x = tuple(x0 + (right - x0) * l / L for l in range(L + 1))
     nodes = []
     for l, n in enumerate(sizes):
         if l == 0 and image_shape:

@@ -37,6 +37,7 @@ class NodeView:
     info: list[tuple[str, str]]
     classes: str = ""
     exact: dict = field(default_factory=dict)  # the trace's numbers, unformatted, as data-* attributes
+    side: str = ""  # a label beside the neuron: the class of an output (and its target)
 
 
 @dataclass
@@ -151,14 +152,11 @@ def network_view(session: Session, cursor: Cursor) -> NetworkView:
     geo = layout.geometry(sizes, data.image_shape)
     k = known_at(trace, cursor.phase, L)
     phase = trace.phases[cursor.phase] if cursor.phase >= 0 else None
-    backward_time = phase is not None and phase.kind in ("backward", "update")
-    class_names = data.class_names
-
     nodes = []
     for l, spots in enumerate(geo.nodes):
         err_scale = _largest([k.error_term[l]]) if l in k.error_term else 1.0
         for spot in spots:
-            nodes.append(_node(spot, l, L, k, backward_time, err_scale, class_names, data))
+            nodes.append(_node(spot, l, L, k, phase, err_scale, trace, data))
 
     largest_w = _largest([k.weights[l] for l in range(1, L + 1)])
     edges = []
@@ -206,14 +204,14 @@ def _diverged_seen(trace: StepTrace, phase: int) -> bool:
     return False
 
 
-def _node(spot, l, L, k: Known, backward_time, err_scale, class_names, data) -> NodeView:
+def _node(spot, l, L, k: Known, phase: Phase | None, err_scale, trace: StepTrace, data) -> NodeView:
     j = spot.index
     info: list[tuple[str, str]] = []
     name = layer_name(l, L)
+    backward_time = phase is not None and phase.kind in ("backward", "update")
+    class_names = data.class_names
     if l == 0:
         x = float(k.a[0][j])
-        raw = float(data.features_raw[0, j]) if False else None  # raw values are shown in the sample panel
-        del raw
         info.append(("input a", fmt(x)))
         feature = data.feature_names[j] if j < len(data.feature_names) else f"x{j + 1}"
         label = f"{name}, {feature}: {fmt(x)}"
@@ -236,18 +234,23 @@ def _node(spot, l, L, k: Known, backward_time, err_scale, class_names, data) -> 
         if backward_time:
             text, sub = f"δ {fmt(d)}", f"e {fmt(float(k.error[l][j]))}"
             fill, classes = layout.colour(d, err_scale), "node backward"
-    elif backward_time and l in k.error:
-        sub = f"e {fmt(float(k.error[l][j]))}"
-    title = name
+    elif l in k.error:
+        sub = f"e {fmt(float(k.error[l][j]))}"  # the loss phase: the error where the mirror starts
+    title, side = name, ""
     if l == L and j < len(class_names):
-        title = f"{name}, {class_names[j]}"
+        title, side = f"{name}, {class_names[j]}", class_names[j]
         info.insert(0, ("class", class_names[j]))
+        if l in k.error:
+            side = f"{class_names[j]} · t {fmt(float(trace.target[j]))}"
+    if phase is not None and phase.layer == l and phase.kind in ("forward", "backward"):
+        classes += " fresh"  # computed in this very phase: revealed when the travelling values arrive
     label = f"{title}, neuron {j + 1}: " + (", ".join(parts) if parts else "not computed yet in this step")
     if spot.size < 22:
         sub = ""  # no room below the neuron: the readout shows it
     exact = {name: repr(float(values[l][j])) for name, values in
              (("z", k.z), ("a", k.a), ("error", k.error), ("error-term", k.error_term)) if l in values}
-    return NodeView(f"node-{l}-{j}", spot.x, spot.y, spot.size, False, fill, text, sub, label, info, classes, exact)
+    return NodeView(f"node-{l}-{j}", spot.x, spot.y, spot.size, False, fill, text, sub, label, info, classes, exact,
+                    side)
 
 
 def _flow(phase: Phase | None, l: int, L: int) -> str:
@@ -394,7 +397,8 @@ PHASE_TEXT = {
                "its activation, a = f(z). Values travel left to right along the edges.",
     "loss": "The loss: the output is compared with the target. The error at each output neuron, "
             "∂E/∂a, is where the backward pass starts.",
-    "backward": "Backward, layer {l}: the errors travel right to left along the same edges. Each edge "
+    "backward": "Backward, layer {l}: the errors travel back along the same edges (right to left; left "
+                "to right in the mirror). Each edge "
                 "scales what passes through it by its weight (∂z/∂a = w), each neuron multiplies by "
                 "f′(z): its error becomes its error term δ = ∂E/∂z.",
     "update": "Update, layer {l}: every weight moves against its gradient, W ← W − η ∂E/∂W, "
