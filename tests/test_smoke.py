@@ -34,7 +34,7 @@ def test_math_font_served(client):
 def test_page_loads_without_console_errors(page):
     page.goto("/")
     assert page.title() == "mirrorprop"
-    assert page.locator("h1").inner_text() == "mirrorprop"
+    assert page.locator(".brand").inner_text().strip().endswith("mirrorprop")
 
 
 def test_screenshot(page):
@@ -45,6 +45,9 @@ def test_screenshot(page):
 
 def test_math_renders_with_math_font(page):
     page.goto("/")
+    page.evaluate("""() => document.body.insertAdjacentHTML("beforeend",
+        '<math display="block"><mfrac><mrow><mo>∂</mo><mi>E</mi></mrow>'
+        + '<mrow><mo>∂</mo><msub><mi>w</mi><mi>ij</mi></msub></mrow></mfrac></math>')""")
     page.wait_for_function("document.fonts.status === 'loaded'")
     assert page.evaluate("document.fonts.check('16px MirrorMath')")
     loaded = page.evaluate(
