@@ -48,6 +48,7 @@ def test_math_renders_with_math_font(page):
     page.evaluate("""() => document.body.insertAdjacentHTML("beforeend",
         '<math display="block"><mfrac><mrow><mo>∂</mo><mi>E</mi></mrow>'
         + '<mrow><mo>∂</mo><msub><mi>w</mi><mi>ij</mi></msub></mrow></mfrac></math>')""")
+    assert page.evaluate("document.fonts.load('16px MirrorMath').then(faces => faces.length)") == 1
     page.wait_for_function("document.fonts.status === 'loaded'")
     assert page.evaluate("document.fonts.check('16px MirrorMath')")
     loaded = page.evaluate(
