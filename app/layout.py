@@ -80,7 +80,7 @@ def geometry(sizes: tuple[int, ...], image_shape: tuple[int, int] | None = None)
 def _column(layer: int, n: int, x: float) -> tuple[NodeSpot, ...]:
     usable = HEIGHT - 2 * MARGIN_Y
     gap = usable / n
-    radius = max(5.0, min(26.0, gap * 0.38))
+    radius = max(5.0, min(32.0, gap * 0.38))
     top = MARGIN_Y + (usable - gap * (n - 1)) / 2 if n > 1 else HEIGHT / 2
     return tuple(NodeSpot(layer, i, x, top + gap * i if n > 1 else top, radius) for i in range(n))
 
