@@ -61,6 +61,10 @@ class EdgeView:
     tag: str = ""  # a number written on the edge, for small networks
     exact: dict = field(default_factory=dict)
 
+    @property
+    def style(self) -> str:
+        return f"stroke: {self.stroke}; stroke-width: {self.width}px; opacity: {self.opacity}"
+
 
 @dataclass
 class LayerTitle:
@@ -89,6 +93,11 @@ class NetworkView:
     @property
     def diverged(self) -> bool:
         return bool(self.health)
+
+    @property
+    def edge_tabindex(self) -> int:
+        """Edges join the Tab order in small networks; in big ones, focus a neuron to see its edges."""
+        return 0 if len(self.edges) <= 100 else -1
 
 
 @dataclass
@@ -265,28 +274,35 @@ def _flow(phase: Phase | None, l: int, L: int) -> str:
 
 
 def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known, phase) -> EdgeView:
+    """One edge. In a crowded layer only its numbers go to the page; the readout words them."""
     i, j = e.src, e.dst
-    info = [("weight w", fmt(w))]
-    if l in k.grad_weights:
-        info.append(("gradient ∂E/∂w", fmt(float(k.grad_weights[l][j, i]))))
-    change = 0.0
+    exact = {"w": repr(w)}
+    grad = float(k.grad_weights[l][j, i]) if l in k.grad_weights else None
+    d = float(dW[j, i]) if dW is not None else None
     updating = phase is not None and phase.kind == "update" and phase.layer == l
-    if dW is not None:
-        d = float(dW[j, i])
-        info.append(("change ΔW = −η ∂E/∂w", fmt(d)))
-        if updating and math.isfinite(d):
-            change = round(1 + 7 * min(abs(d) / largest_dw, 1.0), 2) if largest_dw > 0 else 0.0
-    label = f"weight from {layer_name(l - 1, L)} neuron {i + 1} to {layer_name(l, L)} neuron {j + 1}: {fmt(w)}"
+    change = 0.0
+    if updating and d is not None and math.isfinite(d) and largest_dw > 0:
+        change = round(1 + 7 * min(abs(d) / largest_dw, 1.0), 2)
+    label, info = "", []
+    if crowded:
+        exact.update({k_: repr(v) for k_, v in (("g", grad), ("d", d)) if v is not None})
+    else:
+        info = [("weight w", fmt(w))]
+        if grad is not None:
+            info.append(("gradient ∂E/∂w", fmt(grad)))
+        if d is not None:
+            info.append(("change ΔW = −η ∂E/∂w", fmt(d)))
+        label = f"weight from {layer_name(l - 1, L)} neuron {i + 1} to {layer_name(l, L)} neuron {j + 1}: {fmt(w)}"
     tag = ""
     if small and flow:
         tag = f"w {fmt(w)}"
-    elif small and updating and dW is not None:
-        tag = f"Δ {fmt(float(dW[j, i]))}"
+    elif small and updating and d is not None:
+        tag = f"Δ {fmt(d)}"
     classes = "edge" + (" negative" if w < 0 else "") + (" active" if flow or updating else "")
     return EdgeView(
         f"edge-{l}-{j}-{i}", e.x1, e.y1, e.x2, e.y2, layout.colour(w, largest_w / 2 or 1.0),
         layout.edge_width(w, largest_w), layout.edge_opacity(w, largest_w, crowded), w < 0,
-        f"{l - 1}-{i}", f"{l}-{j}", label, info, classes, flow, change, tag, {"w": repr(w)},
+        f"{l - 1}-{i}", f"{l}-{j}", label, info, classes, flow, change, tag, exact,
     )
 
 

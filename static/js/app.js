@@ -99,16 +99,37 @@ function setSpeed(ms) {
 
 let focused = null;
 
+// a number for the readout of a crowded edge: 3 significant digits, a true minus sign
+function formatNumber(text) {
+  const x = Number(text);
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "NaN" : (x > 0 ? "∞" : "−∞");
+  const plain = Math.abs(x) >= 1e-4 && Math.abs(x) < 1e6 ? String(Number(x.toPrecision(3))) : x.toExponential(2);
+  return plain.replace("-", "−");
+}
+
+// in crowded layers an edge carries only its numbers (data-w, data-g, data-d): word them here
+function edgeWords(edge) {
+  const [l, j, i] = edge.id.split("-").slice(1).map(Number);
+  const lines = [["weight w", edge.dataset.w], ["gradient ∂E/∂w", edge.dataset.g], ["change ΔW = −η ∂E/∂w", edge.dataset.d]]
+    .filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${formatNumber(v)}`);
+  return [`weight from layer ${l - 1} neuron ${i + 1} to layer ${l} neuron ${j + 1}`, lines.join("\n")];
+}
+
 function showReadout(element) {
   const readout = $("#readout");
-  if (!element || !element.hasAttribute("aria-label")) {
+  if (!element || !(element.hasAttribute("aria-label") || element.dataset.w)) {
     readout.hidden = true;
     return;
   }
-  const [name, ...rest] = element.getAttribute("aria-label").split(":");
+  let [name, info] = element.hasAttribute("aria-label") ? [null, element.dataset.info] : edgeWords(element);
+  if (name === null) {
+    const [head, ...rest] = element.getAttribute("aria-label").split(":");
+    name = head;
+    info = info || rest.join(":").trim();
+  }
   const title = document.createElement("b");
   title.textContent = name;
-  readout.replaceChildren(title, document.createTextNode(element.dataset.info || rest.join(":").trim()));
+  readout.replaceChildren(title, document.createTextNode(info));
   const box = element.getBoundingClientRect();
   readout.hidden = false;
   const left = Math.min(box.right + 12, window.innerWidth - readout.offsetWidth - 8);
@@ -133,7 +154,7 @@ function focusOn(element) {
 }
 
 function inspectable(target) {
-  return target instanceof Element ? target.closest("#network [aria-label][data-info]") : null;
+  return target instanceof Element ? target.closest("#network [aria-label][data-info], #network line.edge") : null;
 }
 
 document.addEventListener("mouseover", (event) => {
