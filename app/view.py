@@ -299,9 +299,12 @@ def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known,
     elif small and updating and d is not None:
         tag = f"Δ {fmt(d)}"
     classes = "edge" + (" negative" if w < 0 else "") + (" active" if flow or updating else "")
+    opacity = layout.edge_opacity(w, largest_w, crowded)
+    if crowded and opacity < 0.15:
+        flow = ""  # no pulse along a faint edge of a crowded layer: the strong ones carry the picture
     return EdgeView(
         f"edge-{l}-{j}-{i}", e.x1, e.y1, e.x2, e.y2, layout.colour(w, largest_w / 2 or 1.0),
-        layout.edge_width(w, largest_w), layout.edge_opacity(w, largest_w, crowded), w < 0,
+        layout.edge_width(w, largest_w), opacity, w < 0,
         f"{l - 1}-{i}", f"{l}-{j}", label, info, classes, flow, change, tag, exact,
     )
 
