@@ -190,7 +190,9 @@ def from_dict(d: Mapping[str, Any]) -> Config:
                     raise ValueError
                 fields[name] = kind(number)
             except (TypeError, ValueError, OverflowError):
-                errors[name] = "must be a whole number" if kind is int else "must be a number"
+                what = {"learning_rate": "the learning rate", "seed": "the seed", "noise": "the noise",
+                        "test_fraction": "the test share"}[name]
+                errors[name] = f"{what} must be a whole number" if kind is int else f"{what} must be a number, e.g. 0.1"
     for key in ("weights", "biases", "inputs", "targets"):
         if d.get(key) is not None:
             fields[key] = _tuples(d[key])

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from app.config import Config, ConfigError, from_query
 from app.sessions import Cursor
 
-MAX_STEP = 1_000_000
+MAX_STEP = 300_000  # replaying this far from scratch takes about 15 s; checkpoints make it once
 SPEEDS = (2000, 1200, 700, 400, 200, 80)  # milliseconds per phase, slow to fast
 DEFAULT_SPEED = 700
 
@@ -63,15 +63,19 @@ def _int(params: Mapping[str, str], key: str, default: int, low: int, high: int,
 def parse(params: Mapping[str, str]) -> tuple[PageState, dict[str, str]]:
     """The state from query or form parameters, and the errors found (the defaults stand in for bad fields)."""
     errors: dict[str, str] = {}
-    try:
-        config = from_query(params)
-    except ConfigError as e:
-        errors.update(e.errors)
-        good = {k: v for k, v in params.items() if _field(k) not in e.errors}
+    good = dict(params)
+    config = Config()
+    for _ in range(len(good) + 1):  # drop each bad field in turn, so every error is reported
         try:
             config = from_query(good)
-        except ConfigError:
-            config = Config()
+            break
+        except ConfigError as e:
+            errors.update({k: v for k, v in e.errors.items() if k not in errors})
+            bad = {key for key in good if _field(key) in e.errors}
+            if not bad:
+                config = Config()
+                break
+            good = {k: v for k, v in good.items() if k not in bad}
     step = _int(params, "step", 0, 0, MAX_STEP, errors)
     phase = _int(params, "phase", -1, -1, 3 * (len(config.hidden) + 1), errors)
     speed = _int(params, "speed", DEFAULT_SPEED, 20, 5000, errors)
