@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from app import actions
 from app.network import HIDDEN_ACTIVATIONS, LOSS_NAMES, OUTPUT_ACTIVATIONS, loss_for
 
 MAX_HIDDEN_LAYERS = 6
@@ -45,6 +46,10 @@ class Config:
     biases: tuple | None = field(default=None, repr=False)
     inputs: tuple | None = field(default=None, repr=False)  # inline data instead of a dataset
     targets: tuple | None = field(default=None, repr=False)
+    upload: str | None = None  # the content key of an uploaded CSV (dataset "uploaded"), see app/uploads.py
+    picks: tuple[actions.Pick, ...] = ()  # recorded actions, see app/actions.py
+    edits: tuple[actions.Edit, ...] = ()
+    loads: tuple[actions.Load, ...] = ()
 
     @property
     def hidden_activations(self) -> list[str]:
@@ -57,7 +62,8 @@ class Config:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict, in the config-file format (None fields left out)."""
-        d = {k: v for k, v in asdict(self).items() if v is not None and v != ""}
+        d = {k: v for k, v in asdict(self).items() if v is not None and v != "" and k not in ACTION_KINDS}
+        d.update(actions.to_json(self))
         d["hidden"] = list(self.hidden)
         d["activation"] = self.activation[0] if len(set(self.activation)) == 1 else list(self.activation)
         for key in ("weights", "biases", "inputs", "targets"):
@@ -80,7 +86,15 @@ class Config:
             q["noise"] = _short(self.noise)
         if self.test_fraction != Config.test_fraction:
             q["split"] = _short(self.test_fraction)
+        if self.upload:
+            q["upload"] = self.upload
+        for key, kind in (("pick", "picks"), ("edit", "edits"), ("load", "loads")):
+            if getattr(self, kind):
+                q[key] = actions.to_text(getattr(self, kind))
         return q
+
+
+ACTION_KINDS = ("picks", "edits", "loads")
 
 
 def _short(x: float) -> str:
@@ -133,6 +147,13 @@ def validate(config: Config) -> Config:
         errors["noise"] = f"noise must be between {setting.low:g} and {setting.high:g}"
     if (config.inputs is None) != (config.targets is None):
         errors["inputs"] = "give both inputs and targets, or neither"
+    if config.dataset == "uploaded" and config.inputs is None:
+        from app import uploads
+
+        if not config.upload:
+            errors["dataset"] = "the uploaded dataset needs its file: upload a CSV"
+        elif not uploads.has_csv(config.upload):
+            errors["dataset"] = "the uploaded file is no longer on this server: upload it again"
     if errors:
         raise ConfigError(errors)
     return config
@@ -162,7 +183,7 @@ def _as_sizes(value: Any) -> tuple[int, ...]:
 
 def from_dict(d: Mapping[str, Any]) -> Config:
     """A Config from a config-file or API dict (keys as in ``Config``, plus ``layers`` and ``lr``)."""
-    known = set(Config.__dataclass_fields__) | {"layers", "lr", "split"}
+    known = set(Config.__dataclass_fields__) | {"layers", "lr", "split", "pick", "edit", "load"}
     errors: dict[str, str] = {k: "unknown setting" for k in d if k not in known}
     fields: dict[str, Any] = {}
     try:
@@ -196,6 +217,15 @@ def from_dict(d: Mapping[str, Any]) -> Config:
     for key in ("weights", "biases", "inputs", "targets"):
         if d.get(key) is not None:
             fields[key] = _tuples(d[key])
+    if d.get("upload") and fields.get("dataset") == "uploaded":
+        fields["upload"] = str(d["upload"]).strip()
+    for key, kind in (("pick", "picks"), ("edit", "edits"), ("load", "loads"), ("picks", "picks"),
+                      ("edits", "edits"), ("loads", "loads")):
+        if d.get(key) not in (None, ""):
+            try:
+                fields[kind] = actions.from_json(kind, d[key])
+            except ValueError as e:
+                errors[kind] = str(e)
     if fields.get("inputs") is not None:
         fields.setdefault("dataset", "inline")
         fields.setdefault("test_fraction", 0.0)
@@ -233,7 +263,8 @@ def _validate_inline(config: Config) -> Config:
 
 def from_query(params: Mapping[str, str]) -> Config:
     """A Config from URL query parameters (``dataset, hidden, activation, output, loss, lr, seed, noise``)."""
-    keys = ("dataset", "hidden", "activation", "output", "loss", "lr", "seed", "noise", "split")
+    keys = ("dataset", "hidden", "activation", "output", "loss", "lr", "seed", "noise", "split", "upload",
+            "pick", "edit", "load")
     d = {k: params[k] for k in keys if k in params and params[k] is not None}
     if "hidden" in d and d["hidden"].strip() in ("", "0", "none"):
         d["hidden"] = []

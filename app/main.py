@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 
-from app.routes import api, pages, play
+from app.routes import api, data, export, fastforward, pages, panels, play
 from app.web import ROOT
 
 app = FastAPI(
@@ -18,6 +18,10 @@ app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 app.include_router(pages.router)
 app.include_router(play.router)
 app.include_router(api.router)
+app.include_router(panels.router)  # learning over time: side panels, data, fast-forward, exports
+app.include_router(data.router)
+app.include_router(fastforward.router)
+app.include_router(export.router)
 
 
 @app.get("/healthz", include_in_schema=False)

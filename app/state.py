@@ -6,16 +6,19 @@ opened after a server restart and show exactly the same numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Mapping
 from urllib.parse import urlencode
 
 from app.config import Config, ConfigError, from_query
 from app.sessions import Cursor
+from app.training import check_actions
 
 MAX_STEP = 300_000  # replaying this far from scratch takes about 15 s; checkpoints make it once
 SPEEDS = (2000, 1200, 700, 400, 200, 80)  # milliseconds per phase, slow to fast
 DEFAULT_SPEED = 700
+PANEL = re.compile(r"[a-z][a-z-]{0,19}")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class PageState:
     mirror: bool = False
     presenter: bool = False
     speed: int = DEFAULT_SPEED
+    panel: str = ""  # the side panel's open tab, e.g. "charts" (the Sample tab when empty)
+    log_loss: bool = False  # the loss chart on a log scale
 
     def query(self) -> dict[str, str]:
         """The state as URL query parameters."""
@@ -36,6 +41,10 @@ class PageState:
             q["presenter"] = "1"
         if self.speed != DEFAULT_SPEED:
             q["speed"] = str(self.speed)
+        if self.panel:
+            q["panel"] = self.panel
+        if self.log_loss:
+            q["log"] = "1"
         return q
 
     def url(self, path: str = "/") -> str:
@@ -79,12 +88,17 @@ def parse(params: Mapping[str, str]) -> tuple[PageState, dict[str, str]]:
     step = _int(params, "step", 0, 0, MAX_STEP, errors)
     phase = _int(params, "phase", -1, -1, 3 * (len(config.hidden) + 1), errors)
     speed = _int(params, "speed", DEFAULT_SPEED, 20, 5000, errors)
+    if bad_actions := check_actions(config):  # e.g. a picked row that this dataset does not have
+        errors.update(bad_actions)
+        config = replace(config, **{kind: () for kind in bad_actions})
+    panel = str(params.get("panel") or "")
     state = PageState(
         config, Cursor(step, phase), params.get("view") == "mirror",
         params.get("presenter") in ("1", "true", "on"), speed,
+        panel if PANEL.fullmatch(panel) else "", params.get("log") in ("1", "true", "on"),
     )
     return state, errors
 
 
 def _field(key: str) -> str:
-    return {"lr": "learning_rate", "split": "test_fraction"}.get(key, key)
+    return {"lr": "learning_rate", "split": "test_fraction", "pick": "picks", "edit": "edits", "load": "loads"}.get(key, key)

@@ -6,6 +6,10 @@ per purpose, so each can be recomputed on its own:
     stream 0: the initial weights
     stream 1, epoch e: the order of the training samples in epoch e (a seeded shuffle)
     stream 2: the train / test split
+
+A learner's recorded actions (app/actions.py) are part of the config too: a picked sample
+replaces the seeded order's choice for that step; an edited weight or loaded weights file
+takes effect at the start of its step, before the forward pass, so its trace shows it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app import datasets, network
+from app import actions, datasets, network, uploads
 from app.config import Config
 from app.trace import StepTrace, narrate
 
@@ -24,6 +28,8 @@ MIN_SAMPLES_FOR_SPLIT = 20
 
 def build_dataset(config: Config) -> datasets.Dataset:
     """The config's dataset, or its inline inputs/targets as a small dataset."""
+    if config.inputs is None and config.dataset == "uploaded":
+        return uploads.load_csv(config.upload)
     if config.inputs is None:
         return datasets.load(config.dataset, noise=config.noise, seed=config.seed)
     x = np.atleast_2d(np.array(config.inputs, dtype=np.float64))
@@ -57,6 +63,16 @@ class Position:
     index_in_epoch: int
 
 
+@dataclass(frozen=True)
+class Advanced:
+    """What an untraced step leaves behind: its sample, loss and predicted class."""
+
+    step: int
+    row: int
+    loss: float
+    prediction: int
+
+
 class Trainer:
     """Steps a network through the training samples in a seeded order, one sample per step."""
 
@@ -72,6 +88,19 @@ class Trainer:
         )
         self.steps_done = 0
         self._order_epoch, self._order = -1, None
+        self._index_actions()
+
+    def _index_actions(self) -> None:
+        """The config's recorded actions by step, for quick lookup while training."""
+        self._picks = {p.step: p.row for p in self.config.picks}
+        self._changes: dict[int, list] = {}
+        for change in (*self.config.loads, *self.config.edits):  # at one step: the load first, then the edits
+            self._changes.setdefault(change.step, []).append(change)
+
+    def retarget(self, config: Config) -> None:
+        """Follow a config of the same run with other recorded actions (the caller rewinds)."""
+        self.config = config
+        self._index_actions()
 
     @property
     def epoch_size(self) -> int:
@@ -85,6 +114,8 @@ class Trainer:
 
     def sample_for(self, step: int) -> int:
         """The dataset row that step ``step`` trains on."""
+        if step in self._picks:
+            return self._picks[step]
         pos = self.position(step)
         if pos.epoch != self._order_epoch:
             rng = np.random.default_rng([self.config.seed, ORDER_STREAM, pos.epoch])
@@ -93,7 +124,19 @@ class Trainer:
 
     def step(self) -> StepTrace:
         """Train on the next sample: forward, loss, backward, update; return what was computed."""
+        step, row, t, fwd, loss, back, update = self._train_one()
+        net = self.network
+        return narrate(self.position(step), row, int(self.data.labels[row]), net, fwd, loss, back, update, t)
+
+    def advance(self) -> Advanced:
+        """The same step without its trace (for fast-forward and long replays): bit-identical weights."""
+        step, row, t, fwd, loss, back, update = self._train_one()
+        return Advanced(step, row, loss, int(np.argmax(fwd.output)))
+
+    def _train_one(self):
         step = self.steps_done
+        if step in self._changes:
+            self._apply(self._changes[step])
         row = self.sample_for(step)
         x, t = self.data.features[row], self.data.targets[row]
         net = self.network
@@ -103,7 +146,23 @@ class Trainer:
         back = net.backward(fwd, t)
         update = net.update(back, self.config.learning_rate)
         self.steps_done += 1
-        return narrate(self.position(step), row, int(self.data.labels[row]), net, fwd, loss, back, update, t)
+        return step, row, t, fwd, loss, back, update
+
+    def _apply(self, changes: list) -> None:
+        """A loaded weights file, then hand edits: new arrays and lists (checkpoints share the old ones)."""
+        net = self.network
+        weights, biases = list(net.weights), list(net.biases)
+        for change in changes:
+            if isinstance(change, actions.Load):
+                loaded_w, loaded_b = uploads.load_weights(change.key)
+                weights, biases = [None, *loaded_w], [None, *loaded_b]
+            elif change.source is None:
+                biases[change.layer] = biases[change.layer].copy()
+                biases[change.layer][change.to] = change.value
+            else:
+                weights[change.layer] = weights[change.layer].copy()
+                weights[change.layer][change.to, change.source] = change.value
+        net.weights, net.biases = weights, biases
 
     def run(self, steps: int) -> StepTrace | None:
         """Take ``steps`` steps; return the last trace (None for 0 steps)."""
@@ -116,6 +175,38 @@ class Trainer:
         """Jump to a checkpoint: the weights as they were after ``steps_done`` steps."""
         self.network.weights, self.network.biases = list(weights), list(biases)
         self.steps_done = steps_done
+
+
+def check_actions(config: Config) -> dict[str, str]:
+    """A message per kind of recorded action that does not fit this config's data and network."""
+    if not (config.picks or config.edits or config.loads):
+        return {}
+    errors = {}
+    try:
+        data = build_dataset(config)
+    except (datasets.DatasetError, ValueError):
+        return {kind: "the dataset could not be loaded" for kind in ("picks", "edits", "loads")
+                if getattr(config, kind)}
+    train, _ = split(len(data.features), config.test_fraction, config.seed)
+    allowed = set(train.tolist())
+    if bad := [p for p in config.picks if p.row not in allowed]:
+        errors["picks"] = f"row {bad[0].row} is not one of the training samples"
+    sizes = [data.features.shape[1], *config.hidden, data.targets.shape[1]]
+    for e in config.edits:
+        if not 1 <= e.layer < len(sizes) or not 0 <= e.to < sizes[e.layer] or (
+                e.source is not None and not 0 <= e.source < sizes[e.layer - 1]):
+            errors["edits"] = f"this network has no {'weight' if e.source is not None else 'bias'} {e.name}"
+            break
+    for w in config.loads:
+        if not uploads.has_weights(w.key):
+            errors["loads"] = "the imported weights file is no longer on this server: import it again"
+            break
+        weights, biases = uploads.load_weights(w.key)
+        if [W.shape for W in weights] != [(sizes[l], sizes[l - 1]) for l in range(1, len(sizes))] or [
+                b.shape for b in biases] != [(n,) for n in sizes[1:]]:
+            errors["loads"] = "the imported weights do not fit this network's layer sizes"
+            break
+    return errors
 
 
 def replay(config: Config, steps: int) -> Trainer:

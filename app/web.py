@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-from app import datasets, view
+from app import datasets, panels, view
 from app.network import HIDDEN_ACTIVATIONS, LOSS_NAMES, OUTPUT_ACTIVATIONS
 from app.sessions import Cursor, Session, SessionStore
 from app.state import SPEEDS, PageState
@@ -36,6 +36,8 @@ def settings_context(state: PageState, errors: dict[str, str], raw: dict[str, st
     c = state.config
     raw = raw or {}
     described = {d["name"]: d for d in datasets.describe()}
+    if c.dataset == "uploaded":
+        described["uploaded"] = uploaded_description(c)
     current = described.get(c.dataset, {})
     return {
         "config": c,
@@ -51,6 +53,7 @@ def settings_context(state: PageState, errors: dict[str, str], raw: dict[str, st
         "lr": raw.get("lr") if "learning_rate" in errors else f"{c.learning_rate:g}",
         "seed": raw.get("seed") if "seed" in errors else str(c.seed),
         "noise_value": raw.get("noise") if "noise" in errors else None,
+        "split": raw.get("split") if "test_fraction" in errors else f"{c.test_fraction:g}",
         "errors": errors,
     }
 
@@ -72,4 +75,17 @@ def context(state: PageState, session: Session, errors: dict[str, str] | None = 
         "speeds": SPEEDS,
         "dataset": session.trainer.data,
         **settings_context(state, errors or {}),
+        **panels.due(state, session),
     }
+
+
+def uploaded_description(config) -> dict:
+    """The settings dropdown's entry for the learner's uploaded CSV."""
+    from app import uploads
+
+    try:
+        data = uploads.load_csv(config.upload)
+    except datasets.DatasetError:
+        return {"name": "uploaded", "title": "Your data", "n_samples": 0, "n_features": 0, "n_classes": 0}
+    return {"name": "uploaded", "title": data.title, "kind": data.kind, "n_samples": data.n_samples,
+            "n_features": data.n_features, "n_classes": data.n_classes, "has_noise": False}

@@ -1,0 +1,179 @@
+"""Fast-forward: train whole epochs at full speed in a worker thread, then go back to stepping.
+
+A job trains its session from a step boundary with the untraced path (``Session.advance``: the
+very same arithmetic as a traced step, so replay stays bit-identical) until the end of the
+N-th epoch, or until the accuracy after an epoch reaches a target, or until it is cancelled.
+It holds its own session's lock while it runs (that tab waits) and nothing else: other
+sessions step freely. Progress is published as plain attributes that the event stream reads.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from app.history import Accuracy
+from app.sessions import Session
+from app.state import MAX_STEP
+
+MAX_EPOCHS = 1000
+WORKERS = 2  # fast-forwards that run at once; more wait their turn, and never take a request thread
+EXECUTOR = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="fast-forward")
+PUBLISH_EVERY = 64  # steps between progress snapshots
+
+_jobs: dict[str, "Job"] = {}
+_jobs_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Where a job is: steps done, and the weights after them."""
+
+    steps: int
+    weights: list
+    biases: list
+
+
+class Job:
+    """One fast-forward of one session, from step ``start`` for ``epochs`` epochs (or to a target accuracy)."""
+
+    def __init__(self, session: Session, start: int, epochs: int, target: float | None = None):
+        self.session = session
+        self.start = start
+        size = session.trainer.epoch_size
+        self.epochs = max(1, min(int(epochs), MAX_EPOCHS))
+        self.stop_at = min((start // size + self.epochs) * size, MAX_STEP)
+        self.target = target  # a share in (0, 1], or None
+        self.cancelled = threading.Event()
+        self.finished = threading.Event()
+        self.snapshot: Snapshot | None = None
+        self.accuracy: Accuracy | None = None  # after the last epoch completed in this run
+        self.reason = ""
+        self.started = self.ended = 0.0
+        self.queued = time.perf_counter()
+
+    @property
+    def total(self) -> int:
+        return self.stop_at - self.start
+
+    @property
+    def steps_done(self) -> int:
+        """Steps trained so far in this run's session (start when nothing ran yet)."""
+        return self.snapshot.steps if self.snapshot else self.start
+
+    @property
+    def rate(self) -> float:
+        """Steps per second so far."""
+        end = self.ended or time.perf_counter()
+        elapsed = end - self.started if self.started else 0.0
+        return (self.steps_done - self.start) / elapsed if elapsed > 0 else 0.0
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+    def run(self) -> None:
+        """Train until the last epoch, the target or a cancel (runs in a worker thread)."""
+        session = self.session
+        size = session.trainer.epoch_size
+        with session.lock:
+            self.started = time.perf_counter()
+            try:
+                session.seek(self.start)
+                trainer = session.trainer
+                self._publish()
+                while trainer.steps_done < self.stop_at:
+                    if self.cancelled.is_set():
+                        self.reason = "cancelled"
+                        break
+                    session.advance()
+                    done = trainer.steps_done
+                    if done % size == 0:
+                        self.accuracy = session.history.accuracy(done // size, session.evaluator)
+                        self._publish()
+                        if self._reached():
+                            self.reason = "target"
+                            break
+                    elif done % PUBLISH_EVERY == 0:
+                        self._publish()
+                else:
+                    self.reason = "epochs"
+                self._publish()
+            finally:
+                self.ended = time.perf_counter()
+                self.finished.set()
+
+    def _publish(self) -> None:
+        net = self.session.trainer.network
+        self.snapshot = Snapshot(self.session.trainer.steps_done, net.weights, net.biases)
+
+    def _reached(self) -> bool:
+        if self.target is None or self.accuracy is None:
+            return False
+        share = self.accuracy.test if self.accuracy.test is not None else self.accuracy.train
+        return share is not None and share >= self.target
+
+
+def start(job: Job) -> "asyncio.Future":  # noqa: F821 - the caller's event loop future
+    """Register the job under its session and hand it to a worker; an older job of the session is cancelled."""
+    import asyncio
+
+    with _jobs_lock:
+        if (old := _jobs.get(job.session.id)) is not None:
+            old.cancel()
+        _jobs[job.session.id] = job
+    return asyncio.get_running_loop().run_in_executor(EXECUTOR, job.run)
+
+
+def cancel(session_id: str) -> bool:
+    """Cancel the session's running fast-forward; False if there is none."""
+    with _jobs_lock:
+        job = _jobs.get(session_id)
+    if job is None or job.finished.is_set():
+        return False
+    job.cancel()
+    return True
+
+
+def forget(job: Job) -> None:
+    with _jobs_lock:
+        if _jobs.get(job.session.id) is job:
+            del _jobs[job.session.id]
+
+
+# --- what the progress bar says ---------------------------------------------------------------
+
+
+@dataclass
+class ProgressView:
+    state: str  # "running" | "done" | "cancelled"
+    done: int
+    total: int
+    percent: int
+    steps_done: int
+    text: str
+
+
+def progress_view(job: Job, finished: bool = False) -> ProgressView:
+    """The bar and its sentence: epoch, steps, speed, accuracy; or how the run ended."""
+    size = job.session.trainer.epoch_size
+    steps = job.steps_done
+    done = steps - job.start
+    epoch = steps // size
+    accuracy = ""
+    if job.accuracy is not None:
+        a = job.accuracy
+        accuracy = f" · accuracy {100 * a.test:.1f}% (test)" if a.test is not None else f" · accuracy {100 * a.train:.1f}% (train)"
+    rate = f"{job.rate:,.0f} steps/s"
+    if not finished:
+        if not job.started:
+            text = "Waiting for a free trainer…"
+        else:
+            text = f"Epoch {min(epoch + 1, job.stop_at // size)} of {job.stop_at // size}: step {steps:,} of {job.stop_at:,} · {rate}{accuracy}"
+        return ProgressView("running", done, job.total, int(100 * done / max(job.total, 1)), steps, text)
+    how = {"target": "Reached the target accuracy", "cancelled": "Cancelled", "epochs": "Done"}.get(job.reason, "Stopped")
+    text = (f"{how} after {done:,} steps ({done / size:.3g} epochs) in {job.ended - job.started:.2f} s, {rate}{accuracy}. "
+            f"Stepping again from step {steps + 1:,}, epoch {epoch + 1}.")
+    return ProgressView("cancelled" if job.reason == "cancelled" else "done", done, job.total,
+                        int(100 * done / max(job.total, 1)), steps, text)
