@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app import layout
+from app import notation as notations
 from app.explain import format_number
+from app.notation import Notation
 from app.sessions import Cursor, Session
 from app.stepping import phase_titles
 from app.trace import Phase, StepTrace
@@ -152,8 +154,9 @@ def _f_prime_of(f_prime: np.ndarray, j: int) -> float:
     return float(f_prime[j, j] if f_prime.ndim == 2 else f_prime[j])
 
 
-def network_view(session: Session, cursor: Cursor) -> NetworkView:
-    """Every neuron and edge at the cursor, placed, coloured and labelled."""
+def network_view(session: Session, cursor: Cursor, notation: Notation | None = None) -> NetworkView:
+    """Every neuron and edge at the cursor, placed, coloured and labelled (in the notation's words)."""
+    words = notation or notations.get("textbook")
     trace = session.trace(cursor.step)
     data = session.trainer.data
     sizes = tuple(session.trainer.network.sizes)
@@ -165,7 +168,7 @@ def network_view(session: Session, cursor: Cursor) -> NetworkView:
     for l, spots in enumerate(geo.nodes):
         err_scale = _largest([k.error_term[l]]) if l in k.error_term else 1.0
         for spot in spots:
-            nodes.append(_node(spot, l, L, k, phase, err_scale, trace, data))
+            nodes.append(_node(spot, l, L, k, phase, err_scale, trace, data, words))
 
     largest_w = _largest([k.weights[l] for l in range(1, L + 1)])
     edges = []
@@ -178,9 +181,9 @@ def network_view(session: Session, cursor: Cursor) -> NetworkView:
         small = len(geo.edges[l]) <= 12
         for e in geo.edges[l]:
             w = float(W[e.dst, e.src])
-            edges.append(_edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k, phase))
+            edges.append(_edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k, phase, words))
 
-    titles = [_title(l, L, geo.layer_x[l], session, sizes) for l in range(L + 1)]
+    titles = [_title(l, L, geo.layer_x[l], session, sizes, words) for l in range(L + 1)]
     return NetworkView(
         nodes, edges, titles, geo.width, geo.height,
         phase.kind if phase else "ready", phase.layer if phase else None,
@@ -213,8 +216,9 @@ def _diverged_seen(trace: StepTrace, phase: int) -> bool:
     return False
 
 
-def _node(spot, l, L, k: Known, phase: Phase | None, err_scale, trace: StepTrace, data) -> NodeView:
+def _node(spot, l, L, k: Known, phase: Phase | None, err_scale, trace: StepTrace, data, words: Notation) -> NodeView:
     j = spot.index
+    say, sign = words.words, words.sign  # the notation's labels; Udacity's errors have the other sign
     info: list[tuple[str, str]] = []
     name = layer_name(l, L)
     backward_time = phase is not None and phase.kind in ("backward", "update")
@@ -231,20 +235,20 @@ def _node(spot, l, L, k: Known, phase: Phase | None, err_scale, trace: StepTrace
     text, sub, fill, classes = "", "", "#ffffff", "node pending"
     if l in k.z:
         z, a = float(k.z[l][j]), float(k.a[l][j])
-        info += [("z (weighted sum)", fmt(z)), ("a = f(z)", fmt(a))]
-        parts.append(f"activation {fmt(a)}")
+        info += [(say["z"], fmt(z)), (say["a"], fmt(a))]
+        parts.append(f"{say['activation_part']} {fmt(a)}")
         text, sub, fill, classes = fmt(a), f"z {fmt(z)}", layout.colour(a, 1.0), "node"
     if l in k.error:
-        info.append(("error ∂E/∂a", fmt(float(k.error[l][j]))))
+        info.append((say["error"], fmt(sign * float(k.error[l][j]))))
     if l in k.error_term:
         d = float(k.error_term[l][j])
-        info += [("f′(z)", fmt(_f_prime_of(k.f_prime[l], j))), ("error term δ = ∂E/∂z", fmt(d))]
-        parts.append(f"error term {fmt(d)}")
+        info += [(say["f_prime"], fmt(_f_prime_of(k.f_prime[l], j))), (say["error_term"], fmt(sign * d))]
+        parts.append(f"{say['error_term_part']} {fmt(sign * d)}")
         if backward_time:
-            text, sub = f"δ {fmt(d)}", f"e {fmt(float(k.error[l][j]))}"
+            text, sub = f"{say['tag_term']} {fmt(sign * d)}", f"{say['tag_error']} {fmt(sign * float(k.error[l][j]))}"
             fill, classes = layout.colour(d, err_scale), "node backward"
     elif l in k.error:
-        sub = f"e {fmt(float(k.error[l][j]))}"  # the loss phase: the error where the mirror starts
+        sub = f"{say['tag_error']} {fmt(sign * float(k.error[l][j]))}"  # the loss phase: the error where the mirror starts
     title, side = name, ""
     if l == L and j < len(class_names):
         title, side = f"{name}, {class_names[j]}", class_names[j]
@@ -273,7 +277,7 @@ def _flow(phase: Phase | None, l: int, L: int) -> str:
     return ""
 
 
-def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known, phase) -> EdgeView:
+def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known, phase, words: Notation) -> EdgeView:
     """One edge. In a crowded layer only its numbers go to the page; the readout words them."""
     i, j = e.src, e.dst
     exact = {"w": repr(w)}
@@ -287,11 +291,11 @@ def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known,
     if crowded:
         exact.update({k_: repr(v) for k_, v in (("g", grad), ("d", d)) if v is not None})
     else:
-        info = [("weight w", fmt(w))]
+        info = [(words.words["weight"], fmt(w))]
         if grad is not None:
-            info.append(("gradient ∂E/∂w", fmt(grad)))
+            info.append((words.words["gradient"], fmt(words.sign * grad)))
         if d is not None:
-            info.append(("change ΔW = −η ∂E/∂w", fmt(d)))
+            info.append((words.words["change"], fmt(d)))
         label = f"weight from {layer_name(l - 1, L)} neuron {i + 1} to {layer_name(l, L)} neuron {j + 1}: {fmt(w)}"
     tag = ""
     if small and flow:
@@ -309,16 +313,9 @@ def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known,
     )
 
 
-def _title(l: int, L: int, x: float, session: Session, sizes) -> LayerTitle:
+def _title(l: int, L: int, x: float, session: Session, sizes, words: Notation) -> LayerTitle:
     f = session.trainer.network.activations
-    if l == 0:
-        return LayerTitle(x, "input a⁰", f"{sizes[0]} features", "a⁰ (for ∂E/∂W = δ aᵀ)", "the prediction: ΔW")
-    sup = _superscript(l)
-    if l == L:
-        return LayerTitle(x, f"output a{sup}", f"{f[l].name}", f"output errors ∂E/∂a{sup}",
-                          "the mirror's inputs")
-    return LayerTitle(x, f"hidden a{sup}", f"{sizes[l]} · {f[l].name}", f"δ{sup} = f′(z{sup}) ⊙ (W{_superscript(l + 1)})ᵀδ",
-                      "mirror layer")
+    return LayerTitle(x, *words.titles(l, L, sizes[l], f[l].name if l else ""))
 
 
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
