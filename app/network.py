@@ -35,8 +35,8 @@ holds ``None`` (there is no W[0]); ``a[0]`` is the input.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 

@@ -434,6 +434,5 @@ def phase_text(kind: str, layer: int | None, last: bool) -> tuple[str, str]:
     mirror_text = MIRROR_TEXT.get(kind, "").format(l=layer, n=(layer or 0) + 1)
     if kind == "backward" and last:
         mirror_text = ("In the mirror, this is the input layer: its inputs are the output errors ∂E/∂a, "
-                       "and each output neuron applies f′(z) like an activation. Its output is δ of layer {l}."
-                       ).format(l=layer)
+                       f"and each output neuron applies f′(z) like an activation. Its output is δ of layer {layer}.")
     return text, mirror_text

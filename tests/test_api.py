@@ -37,7 +37,7 @@ def test_create_step_and_read_the_trace():
 def test_every_grain_moves_the_cursor():
     session = create(dataset="xor", hidden=[3], output="sigmoid", loss="squared_error", test_fraction=0)
     sid = session["id"]
-    step = lambda grain: client.post(f"/api/sessions/{sid}/step", json={"grain": grain}).json()["cursor"]  # noqa: E731
+    step = lambda grain: client.post(f"/api/sessions/{sid}/step", json={"grain": grain}).json()["cursor"]
     assert step("sample")["phase"] == 6
     assert step("sample") == {"step": 1, "phase": 6, "epoch": 0, "index_in_epoch": 1, "phase_title": "update, layer 2"}
     assert step("epoch")["step"] == 3
