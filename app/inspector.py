@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from app import explain
 from app import mathml as m
-from app.notation import Notation
+from app.notation import Notation, superscript
 from app.trace import Phase, StepTrace
 
 MAX_TERMS = 8  # a longer sum shows its first terms, the selected one, and its last
@@ -129,11 +129,11 @@ class Line:
         chunks = [m.math(self.lhs, class_="lhs")]
         for part_index, pieces in enumerate((self.formula, self.filled)):
             for k, piece in enumerate(pieces):
-                lead = m.mo(op) if k == 0 else Markup("")
+                lead = infix(op) if k == 0 else Markup("")
                 cls = "piece" + (" this-term" if k == self.highlight else "") + (" filled" if part_index else "")
                 chunks.append(m.math(lead, piece, class_=cls))
         if self.value is not None:
-            chunks.append(m.math(m.mo("="), self.result, class_="piece answer"))
+            chunks.append(m.math(infix("="), self.result, class_="piece answer"))
         return Markup('<span class="eq">') + Markup("").join(chunks) + Markup("</span>")
 
 
@@ -151,12 +151,24 @@ def sum_pieces(terms: list[Markup], keep: int | None = None) -> tuple[list[Marku
     pieces, where, previous = [], None, -1
     for k in shown:
         if k > previous + 1:
-            pieces.append(m.row(m.mo("+"), m.mi("⋯"), m.mtext(f" {k - previous - 1} more ")))
+            pieces.append(m.row(infix("+"), m.mi("⋯"), m.mtext(f" {k - previous - 1} more ")))
         if k == keep:
             where = len(pieces)
-        pieces.append(terms[k] if not pieces else m.row(m.mo("+"), terms[k]))
+        pieces.append(terms[k] if not pieces else m.row(infix("+"), terms[k]))
         previous = k
     return pieces, where
+
+
+def infix(op: str) -> Markup:
+    """An operator that opens a piece of a wrapped formula, spaced as between two operands."""
+    return m.mo(op, form="infix")
+
+
+def bracketed(pieces: list[Markup], after: Markup) -> list[Markup]:
+    """(pieces) after: brackets around a sum of pieces, the pieces kept apart so the sum can wrap."""
+    if len(pieces) == 1:
+        return [m.row(m.fenced(pieces[0]), after)]
+    return [m.row(m.mo("("), pieces[0]), *pieces[1:-1], m.row(pieces[-1], m.mo(")")), after]
 
 
 def product(*factors: Markup) -> Markup:
@@ -343,8 +355,8 @@ class Inspector:
         num = [product(m.num(t.coefficient, paren=True), m.num(t.value, paren=True)) for t in e.terms]
         formula, where = sum_pieces(sym, keep)
         filled, _ = sum_pieces(num, keep)
-        formula.append(m.row(m.mo("+"), n.b(l, j)))
-        filled.append(m.row(m.mo("+"), m.num(b, paren=True)))
+        formula.append(m.row(infix("+"), n.b(l, j)))
+        filled.append(m.row(infix("+"), m.num(b, paren=True)))
         return Line(self.n.words["z"], n.z(l, j), formula, filled, e.result, "z", (l, j), highlight=where, code=e.code)
 
     def a_line(self, l: int, j: int) -> Line:
@@ -365,7 +377,7 @@ class Inspector:
             formula, filled = [n.z(l, j)], [m.num(z[j])]
         else:
             formula, filled = [n.f(l, n.z(l, j))], [m.row(m.mi(n.function(l)), m.fenced(m.num(z[j])))]
-        return Line(self.n.words["a"], n.a(l, j), formula, filled, e.result, "a", (l, j), note=e.note, code=e.code)
+        return Line(self.n.words["a"], n.a(l, j), formula, filled, e.result, "a", (l, j), note=self.n.say(e.note), code=e.code)
 
     def loss_line(self) -> Line:
         n, phase = self.n, self.phase("loss")
@@ -391,7 +403,7 @@ class Inspector:
                              m.mi("log"), m.fenced(m.row(m.mn("1"), m.mo("−"), ok)))
             formula = [m.row(m.mo("−"), m.fenced(*sum_pieces([term(y(k), n.a(self.L, k)) for k in K])[0]))]
             filled = [m.row(m.mo("−"), m.fenced(*sum_pieces([term(m.num(t[k]), m.num(o[k])) for k in K])[0]))]
-        return Line("loss", n.loss(), formula, filled, e.result, "loss", (self.L,), note=e.note, code=e.code)
+        return Line("loss", n.loss(), formula, filled, e.result, "loss", (self.L,), note=self.n.say(e.note), code=e.code)
 
     def target_symbol(self, k: int) -> Markup:
         letter = "y" if self.n.key == "udacity" or self.n.key == "3b1b" else "t"
@@ -418,7 +430,7 @@ class Inspector:
             formula = [m.frac(top_s, m.row(ok, m.dot(), m.fenced(m.row(m.mn("1"), m.mo("−"), ok))))]
             filled = [m.frac(top_n, m.row(on, m.dot(), m.fenced(m.row(m.mn("1"), m.mo("−"), on))))]
         return Line(self.n.words["error"], n.error(L, k), formula, filled, self.s * e.result, "error", (L, k),
-                    note=e.note, code=e.code)
+                    note=self.n.say(e.note), code=e.code)
 
     def error_line(self, l: int, j: int, keep: int | None = None) -> Line:
         """∂E/∂a_j of layer l in the backward pass: the loss's at the output, else the mirror's weighted sum."""
@@ -456,7 +468,7 @@ class Inspector:
             "identity": ([one], []),
         }[name]
         return [Line(self.n.words["f_prime"], n.f_prime(l, j), formula, filled, e.result, "f_prime", (l, j),
-                     note=e.note, code=e.code)]
+                     note=self.n.say(e.note), code=e.code)]
 
     def term_line(self, l: int, j: int) -> Line:
         """δ_j = ∂E/∂a_j · f′(z_j); below the output, the sum written out inside: the issue's example."""
@@ -468,21 +480,17 @@ class Inspector:
                    for k in range(len(e.terms))]
             num = [product(m.num(t.coefficient, paren=True), m.num(s * t.value, paren=True)) for t in e.terms]
             return Line(self.n.words["error_term"], n.term(l, j), sum_pieces(sym)[0], sum_pieces(num)[0],
-                        s * e.result, "error_term", (l, j), note=e.note, code=e.code)
+                        s * e.result, "error_term", (l, j), note=self.n.say(e.note), code=e.code)
         f_prime = v["f_prime"][j]
-        error = self.error_line(l, j)
-        if l < self.L and len(error.formula) <= 4:  # short enough to write the sum out inside
-            formula = [m.row(m.fenced(*error.formula), m.dot(), n.f_prime(l, j))]
-            filled = [m.row(m.fenced(*error.filled), m.dot(), m.num(f_prime, paren=True))]
-        elif l < self.L:
-            formula = [m.row(m.fenced(m.sigma("k"), product(n.w(l + 1, "k", j), n.term(l + 1, "k"))),
-                             m.dot(), n.f_prime(l, j))]
-            filled = [product(m.num(s * v["error"][j], paren=True), m.num(f_prime, paren=True))]
+        if l < self.L:  # the sum written out inside the brackets, each term its own piece
+            error = self.error_line(l, j)
+            formula = bracketed(error.formula, m.row(infix("·"), n.f_prime(l, j)))
+            filled = bracketed(error.filled, m.row(infix("·"), m.num(f_prime, paren=True)))
         else:
             formula = [product(n.error(l, j), n.f_prime(l, j))]
             filled = [product(m.num(s * v["error"][j], paren=True), m.num(f_prime, paren=True))]
         return Line(self.n.words["error_term"], n.term(l, j), formula, filled, s * e.result, "error_term",
-                    (l, j), note=e.note, code=e.code)
+                    (l, j), note=self.n.say(e.note), code=e.code)
 
     def grad_b_line(self, l: int, j: int) -> Line:
         n, e = self.n, self.ex(self.phase("backward", l), "grad_biases", j)
@@ -495,7 +503,7 @@ class Inspector:
         formula = [product(n.term(l, j), n.a(l - 1, i))]
         filled = [product(m.num(self.s * v["error_term"][j], paren=True), m.num(v["activations_in"][i], paren=True))]
         return Line(self.n.words["gradient"], n.grad_w(l, j, i), formula, filled, self.s * e.result, "grad_weights",
-                    (l, j, i), note=e.note, code=e.code)
+                    (l, j, i), note=self.n.say(e.note), code=e.code)
 
     def update_pieces(self, old: Markup, old_n: float, grad: Markup, grad_n: float) -> tuple[list, list]:
         op = self.n.update_sign()
@@ -535,7 +543,7 @@ class Inspector:
             source = Line("mirror", n.error(l, j), [m.row(m.sigma("k"), product(
                 n.w(l + 1, "k", j), n.term(l + 1, "k")))], [], None)
             text = (f"In the mirror, neuron {j + 1} is a feed-forward neuron: its inputs are the error terms of "
-                    f"layer {l + 1}, its weights are the weights that leave it (row {j + 1} of W⁽{l + 1}⁾ᵀ), and "
+                    f"layer {l + 1}, its weights are the weights that leave it (row {j + 1} of W{superscript(f'({l + 1})')}ᵀ), and "
                     f"its activation multiplies by {n.function(l)}′(z) where the forward pass applied "
                     f"{n.function(l)}.")
         return text, [(forward, source), (activation, term)]
@@ -591,8 +599,8 @@ class Inspector:
             self.more(out, len(v["error_term"]))
             out.mirror_text = ("The mirror reading: this phase is a feed-forward layer whose inputs are "
                                + ("the output errors" if l == self.L else f"the error terms of layer {l + 1}")
-                               + (f", whose weights are W⁽{l + 1}⁾ᵀ" if l < self.L else "")
-                               + f", and whose activation multiplies by {n.function(l)}′(z⁽{l}⁾).")
+                               + (f", whose weights are W{superscript(f'({l + 1})')}ᵀ" if l < self.L else "")
+                               + f", and whose activation multiplies by {n.function(l)}′(z{superscript(f'({l})')}).")
         else:
             op = n.update_sign()
             out.vector = [

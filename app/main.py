@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 
-from app.routes import api, data, export, fastforward, pages, panels, play
+from app.routes import api, data, explain, export, fastforward, pages, panels, play
 from app.web import ROOT
 
 app = FastAPI(
@@ -22,6 +22,7 @@ app.include_router(panels.router)  # learning over time: side panels, data, fast
 app.include_router(data.router)
 app.include_router(fastforward.router)
 app.include_router(export.router)
+app.include_router(explain.router)  # explaining every number: inspector, code, matrices, gradient check, glossary
 
 
 @app.get("/healthz", include_in_schema=False)

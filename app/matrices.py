@@ -21,7 +21,7 @@ from app.inspector import Selection
 from app.notation import Notation
 from app.trace import StepTrace
 
-MAX_ROWS, MAX_COLS = 10, 7  # beyond these, an operand shows its first rows/columns, a gap, and its last
+MAX_ROWS, MAX_COLS = 10, 6  # beyond these, an operand shows its first rows/columns, a gap, and its last
 DIGITS = 3
 
 
@@ -59,7 +59,7 @@ class Operand:
                 cells.append(m.element("mtd", m.num(self.values[i, j], DIGITS), class_="lit" if lit else None))
             table.append(m.element("mtr", *cells))
         body = m.row(m.mo("["), m.element("mtable", *table), m.mo("]"))
-        label = m.element("munderover", body, m.mtext(self.shape, class_="shape"), self.symbol)
+        label = m.element("munderover", body, m.mtext(self.shape, class_="shape"), self.symbol, accent="true")
         return m.math(label, class_="operand", data_name=self.name, data_shape=self.shape)
 
     def lit(self, sel: Selection, i: int, j: int) -> bool:

@@ -49,6 +49,14 @@ class Notation:
     depth: int = 0  # L, once bound to a network
     functions: tuple = ()  # activation name per layer, index 0 unused
 
+    phrases: ClassVar[tuple[tuple[str, str], ...]] = ()  # the textbook's words, and this notation's
+
+    def say(self, text: str) -> str:
+        """A sentence written with the textbook's symbols, in this notation's."""
+        for textbook, ours in self.phrases:
+            text = text.replace(textbook, ours)
+        return text
+
     def bound(self, depth: int, functions) -> Notation:
         """This notation for a network of ``depth`` layers with these activations ([None, f1, ..., fL])."""
         return replace(self, depth=depth, functions=tuple(functions))
@@ -128,7 +136,8 @@ class Notation:
         return self.d(self.b(l, j))
 
     def function(self, l: int) -> str:
-        return FUNCTION_NAMES[self.functions[l]] if l < len(self.functions) and self.functions[l] else "f"
+        known = isinstance(l, int) and l < len(self.functions) and self.functions[l]
+        return FUNCTION_NAMES[self.functions[l]] if known else "f"
 
     def f(self, l: int, arg: Markup) -> Markup:
         return m.row(m.mi(self.function(l)), m.fenced(arg))
@@ -181,14 +190,14 @@ class Udacity(Notation):
         "a": "output = f(h)",
         "error": "error = y − ŷ (= −∂E/∂a)",
         "f_prime": "f′(h)",
-        "error_term": "error_term = error · f′(h) (= −δ)",
+        "error_term": "error_term δ = error · f′(h) (the textbook's −δ)",
         "weight": "weight w",
         "gradient": "del_w = error_term · x (= −∂E/∂w)",
         "bias_gradient": "del_b = error_term (= −∂E/∂b)",
         "change": "change Δw = η · del_w",
         "activation_part": "output",
         "error_term_part": "error_term",
-        "tag_term": "δᵤ",
+        "tag_term": "δ",  # Udacity's δ: its error term, the textbook's δ with the other sign
         "tag_error": "err",
         "error_name": "error = y − ŷ",
         "error_term_name": "error_term = error · f′(h)",
@@ -203,6 +212,16 @@ class Udacity(Notation):
         if l == L:
             return "output ŷ", function, "error = y − ŷ", "the mirror's inputs"
         return f"hidden_output a{s}", f"{size} · {function}", f"hidden_error{s} → error_term{s}", "mirror layer"
+
+    phrases: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("δ = ∂E/∂a · f′(z), the mirror of a = f(z)", "error_term = error · f′(h), the mirror of output = f(h)"),
+        ("the δ of the neuron the weight leads to, times the activation it carries",
+         "the error_term of the neuron the weight leads to, times the input x it carries"),
+        ("δ is the Jacobian product Jᵀ·∂E/∂a", "error_term is the Jacobian product Jᵀ · error"),
+        ("δ = o − t", "error_term = y − ŷ"),
+        ("∂E/∂o", "−error"),
+        ("(z)", "(h)"),
+    )
 
     def z(self, l: int, j: int | None = None) -> Markup:
         return self._layered("h", l, j)
@@ -287,6 +306,11 @@ class ThreeBlue(Notation):
     def term(self, l: int, j: int | None = None) -> Markup:
         return self.d(self.z(l, j))
 
+    phrases: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("∂E/∂", "∂C/∂"), ("E = ", "C = "), ("δ = ", "∂C/∂z = "), ("the δ of", "∂C/∂z of"),
+        ("δ is the", "∂C/∂z is the"),
+    )
+
     gloss: ClassVar[dict[str, str]] = {
         "z": "z⁽ˡ⁾ = W⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾",
         "a": "a⁽ˡ⁾ = σ(z⁽ˡ⁾)",
@@ -310,6 +334,11 @@ DEFAULT = "textbook"
 def get(key: str | None) -> Notation:
     """The notation called ``key`` (textbook when unknown or missing)."""
     return NOTATIONS.get(key or DEFAULT, NOTATIONS[DEFAULT])
+
+
+def for_network(key: str | None, net) -> Notation:
+    """The notation called ``key``, bound to a network's depth and activation names."""
+    return get(key).bound(net.depth, [None] + [f.name for f in net.activations[1:]])
 
 
 # --- the phase panel's sentences in the other notations ----------------------------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 from urllib.parse import urlencode
 
+from app import notation as notations
 from app.config import Config, ConfigError, from_query
 from app.sessions import Cursor
 from app.training import check_actions
@@ -30,6 +31,7 @@ class PageState:
     speed: int = DEFAULT_SPEED
     panel: str = ""  # the side panel's open tab, e.g. "charts" (the Sample tab when empty)
     log_loss: bool = False  # the loss chart on a log scale
+    notation: str = notations.DEFAULT  # labels, tooltips and formulas: "textbook", "udacity" or "3b1b"
 
     def query(self) -> dict[str, str]:
         """The state as URL query parameters."""
@@ -45,6 +47,8 @@ class PageState:
             q["panel"] = self.panel
         if self.log_loss:
             q["log"] = "1"
+        if self.notation != notations.DEFAULT:
+            q["notation"] = self.notation
         return q
 
     def url(self, path: str = "/") -> str:
@@ -92,10 +96,14 @@ def parse(params: Mapping[str, str]) -> tuple[PageState, dict[str, str]]:
         errors.update(bad_actions)
         config = replace(config, **{kind: () for kind in bad_actions})
     panel = str(params.get("panel") or "")
+    notation = str(params.get("notation") or notations.DEFAULT)
+    if notation not in notations.NOTATIONS:
+        errors["notation"] = f"notation must be one of {', '.join(notations.NOTATIONS)}"
+        notation = notations.DEFAULT
     state = PageState(
         config, Cursor(step, phase), params.get("view") == "mirror",
         params.get("presenter") in ("1", "true", "on"), speed,
-        panel if PANEL.fullmatch(panel) else "", params.get("log") in ("1", "true", "on"),
+        panel if PANEL.fullmatch(panel) else "", params.get("log") in ("1", "true", "on"), notation,
     )
     return state, errors
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 from app import datasets, panels, view
+from app import notation as notations
 from app.network import HIDDEN_ACTIVATIONS, LOSS_NAMES, OUTPUT_ACTIVATIONS
 from app.sessions import Cursor, Session, SessionStore
 from app.state import SPEEDS, PageState
@@ -60,8 +61,11 @@ def settings_context(state: PageState, errors: dict[str, str], raw: dict[str, st
 
 def context(state: PageState, session: Session, errors: dict[str, str] | None = None) -> dict:
     """Everything the page's templates print, at the state's cursor."""
-    net = view.network_view(session, state.cursor)
-    text, mirror_text = view.phase_text(net.phase_kind, net.phase_layer, net.phase_layer == session.trainer.network.depth)
+    words = notations.for_network(state.notation, session.trainer.network)
+    net = view.network_view(session, state.cursor, words)
+    last = net.phase_layer == session.trainer.network.depth
+    text, mirror_text = (notations.phase_text(words, net.phase_kind, net.phase_layer, last)
+                         or view.phase_text(net.phase_kind, net.phase_layer, last))
     return {
         "state": state,
         "tab": session.id,
@@ -76,6 +80,8 @@ def context(state: PageState, session: Session, errors: dict[str, str] | None = 
         "dataset": session.trainer.data,
         **settings_context(state, errors or {}),
         **panels.due(state, session),
+        "notation": words,
+        "notations": notations.NOTATIONS.values(),
     }
 
 

@@ -110,7 +110,10 @@ function formatNumber(text) {
 // in crowded layers an edge carries only its numbers (data-w, data-g, data-d): word them here
 function edgeWords(edge) {
   const [l, j, i] = edge.id.split("-").slice(1).map(Number);
-  const lines = [["weight w", edge.dataset.w], ["gradient ∂E/∂w", edge.dataset.g], ["change ΔW = −η ∂E/∂w", edge.dataset.d]]
+  const net = $("#network").dataset;  // the words of the chosen notation (Udacity's gradient has the other sign)
+  const [w, g, d] = (net.edgeWords || "weight w|gradient ∂E/∂w|change ΔW = −η ∂E/∂w").split("|");
+  const gradient = edge.dataset.g === undefined ? undefined : String(Number(net.edgeSign || 1) * Number(edge.dataset.g));
+  const lines = [[w, edge.dataset.w], [g, gradient], [d, edge.dataset.d]]
     .filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${formatNumber(v)}`);
   return [`weight from layer ${l - 1} neuron ${i + 1} to layer ${l} neuron ${j + 1}`, lines.join("\n")];
 }
