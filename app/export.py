@@ -53,6 +53,8 @@ def loss_csv(losses: np.ndarray, rows: np.ndarray, labels: np.ndarray, predicted
 
 # --- the network picture as a file ------------------------------------------------------------
 
+LABEL_ROOM = 110
+
 SVG_STYLE = """
   text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
   .layer-title { font-size: 15px; font-weight: 700; text-anchor: middle; fill: #1d2330; }
@@ -85,8 +87,12 @@ def standalone_svg(svg: str) -> str:
     if not match:
         raise ValueError("not an <svg> element")
     attributes = match.group(1)
-    box = re.search(r'viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"', attributes)
-    size = f' width="{box.group(1)}" height="{box.group(2)}"' if box else ""
+    size = ""
+    if box := re.search(r'viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"', attributes):
+        # room on the right for the class names written beside the outputs (the page lets them overflow)
+        width, height = float(box.group(1)) + LABEL_ROOM, float(box.group(2))
+        attributes = attributes.replace(box.group(0), f'viewBox="0 0 {width:g} {height:g}"')
+        size = f' width="{width:g}" height="{height:g}"'
     if "xmlns=" not in attributes:
         attributes = ' xmlns="http://www.w3.org/2000/svg"' + attributes
     head = f"<svg{attributes}{size}>\n<style>{SVG_STYLE}</style>\n"

@@ -274,6 +274,7 @@ _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 def edit_target(session: Session, cursor: Cursor, layer: int = 1, to: int = 1, source: int | None = 1) -> EditTarget:
     """A weight (or bias) of the network as shown at the cursor, named for people (neurons from 1)."""
     sizes = session.trainer.network.sizes
+    data = session.trainer.data
     L = len(sizes) - 1
     layer = min(max(layer, 1), L)
     to = min(max(to, 1), sizes[layer])
@@ -286,7 +287,8 @@ def edit_target(session: Session, cursor: Cursor, layer: int = 1, to: int = 1, s
         source = min(max(source, 1), sizes[layer - 1])
         value = float(at.weights[layer][to - 1, source - 1])
         name = f"W{sup}[{to}, {source}]"
-        meaning = f"the weight from neuron {source} of layer {layer - 1} to neuron {to} of layer {layer}"
+        origin = f"input {source} ({data.feature_names[source - 1]})" if layer == 1 else f"neuron {source} of layer {layer - 1}"
+        meaning = f"the weight from {origin} to neuron {to} of layer {layer}"
     return EditTarget(layer, to, source, repr(value), name, meaning)
 
 

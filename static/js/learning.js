@@ -43,7 +43,7 @@ function tidyUrl() {
 function markCurrentSample() {
   const state = $("#state");
   if (!state) return;
-  const row = state.dataset.row;
+  const row = state.getAttribute("data-row"); // not state.dataset: the form has an input named "dataset"
   document.querySelectorAll("#data-table .current").forEach((el) => el.classList.remove("current"));
   const entry = document.getElementById(`data-row-${row}`);
   if (entry) entry.classList.add("current");
