@@ -103,9 +103,7 @@ document.addEventListener("click", (event) => {
     if (count) params.set("count", count.value);
     params.set("tab", stateInput("tab").value);
     link.href = `${link.dataset.path}?${params.toString()}`;
-    return;
   }
-  chooseWeight(target);
 });
 
 document.addEventListener("keydown", (event) => {
@@ -118,10 +116,17 @@ document.addEventListener("keydown", (event) => {
 
 // --- edit a weight: clicking an edge (or a neuron, for its bias) fills the form ------------------------
 
-function chooseWeight(target) {
-  if ($("#panel-export").hidden || !$("#edit-target")) return;
-  const element = target.closest("#network .edge, #network g.node");
+// While the Export panel is open, a click on an edge or a neuron chooses what to edit (and is not
+// also an inspector selection, which would switch the panel away): hence the capture phase.
+document.addEventListener("click", (event) => {
+  if ($("#panel-export").hidden || !$("#edit-target") || !(event.target instanceof Element)) return;
+  const element = event.target.closest("#network line.edge, #network g.node:not(.input)");
   if (!element) return;
+  event.stopPropagation();
+  chooseWeight(element);
+}, true);
+
+function chooseWeight(element) {
   const parts = element.id.split("-").map(Number); // edge-l-j-i or node-l-j
   let values;
   if (element.classList.contains("edge")) {
