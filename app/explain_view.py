@@ -76,6 +76,12 @@ def _entry_symbol(n: Notation, layer: int, entry: gradcheck.Entry) -> Markup:
     return m.math(n.grad_b(layer, entry.index[0]))
 
 
+def panel_context(panel: str, state: PageState, session: Session, selection: str) -> dict:
+    """One panel's context, with where it stands ("step:phase") for the page to know what it shows."""
+    ctx = CONTEXTS[panel](state, session, selection)
+    return {**ctx, "at": f"{state.cursor.step}:{state.cursor.phase}"}
+
+
 CONTEXTS = {"inspector": inspector_context, "code": code_context, "matrices": matrices_context,
             "gradcheck": gradcheck_context}
 

@@ -24,7 +24,7 @@ async def panel(request: Request, panel: str):
 
     def build():
         session, current = session_for(state, params.get("tab"))
-        return explain_view.CONTEXTS[panel](current, session, params.get("sel", ""))
+        return explain_view.panel_context(panel, current, session, params.get("sel", ""))
 
     return templates.TemplateResponse(request, f"partials/{panel}.html", await run_in_threadpool(build))
 

@@ -27,10 +27,12 @@
     if (phase) phase.classList.toggle("selected", selected === "phase");
   }
 
+  // a selection opens the inspector from the Sample or Check tab; the other explaining tabs show it
+  // themselves, and the learning panels (an edge picked for editing, say) keep their own use of a click
   function openPanel() {
     const open = document.querySelector(".side [role=tab][aria-selected=true]");
-    const mine = open && PANELS[open.getAttribute("aria-controls")];
-    if (!mine || mine === "gradcheck") byId("tab-inspect")?.click();
+    const panel = open ? open.getAttribute("aria-controls") : "panel-sample";
+    if (panel === "panel-sample" || panel === "panel-check") byId("tab-inspect")?.click();
   }
 
   function select(id, { open = true } = {}) {
