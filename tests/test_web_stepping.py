@@ -31,7 +31,7 @@ def wait_for_position(page, step: int, phase: int) -> None:
     page.wait_for_function(
         "([s, p]) => { const f = document.querySelector('#state');"
         " return f && f.getAttribute('data-step') == s && f.getAttribute('data-phase') == p; }",
-        arg=[step, phase],
+        arg=[step, phase], timeout=30_000,
     )
 
 
@@ -86,10 +86,9 @@ def test_a_whole_sample_step_shows_the_traces_numbers(page):
 
 def test_back_steps_to_the_previous_phase(page):
     page.goto(IRIS)
-    for _ in range(3):
+    for phase in range(3):
         page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(150)
-    wait_for_position(page, 0, 2)
+        wait_for_position(page, 0, phase)
     page.keyboard.press("ArrowLeft")
     wait_for_position(page, 0, 1)
     assert page.locator("#c-phase-title").inner_text() == "forward, layer 2"
@@ -171,10 +170,9 @@ def test_reload_and_server_restart_restore_the_same_numbers(page, server):
     page.goto(IRIS)
     page.click("#btn-epoch")
     wait_for_position(page, 119, 6)
-    for _ in range(4):
+    for phase in (-1, 0, 1, 2):
         page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(120)
-    wait_for_position(page, 120, 2)
+        wait_for_position(page, 120, phase)
     before = (node_values(page, 2, "a"), page.locator("#loss-value").inner_text(), page.url)
     page.reload()
     assert (node_values(page, 2, "a"), page.locator("#loss-value").inner_text(), page.url) == before
