@@ -18,6 +18,7 @@ from app.history import Accuracy, epoch_means, running_mean, RUNNING_WINDOW
 WIDTH, HEIGHT = 320, 176
 LEFT, RIGHT, TOP, BOTTOM = 46, 10, 10, 30
 MAX_POINTS = 400  # beyond this many steps, each pixel column shows the spread of its steps' losses
+MAX_EPOCH_SEGMENTS = 200
 LOG_FLOOR = 1e-5
 BLUE, ORANGE, INK, MUTED, GRID = "#2166ac", "#e66101", "#1d2330", "#5b6475", "#e6e8ec"
 
@@ -160,12 +161,17 @@ def loss_chart(losses: np.ndarray, epoch_size: int, log: bool = False) -> LossCh
         running_points = _path_points(px_x(np.arange(n) + 1), px_y(running))
 
     segments, dots = [], []
-    for e, m in enumerate(means):
-        if not math.isfinite(m):
-            continue
-        x0, x1, y = float(px_x(e * epoch_size)), float(px_x((e + 1) * epoch_size)), float(px_y(m))
-        segments.append(f"M{x0:.1f},{y:.1f}H{x1:.1f}")
-        dots.append((round(x1, 1), round(y, 1), f"epoch {e + 1}: mean loss {fmt(m)}"))
+    if len(means) <= MAX_EPOCH_SEGMENTS:  # a level per epoch, a dot at its end
+        for e, m in enumerate(means):
+            if not math.isfinite(m):
+                continue
+            x0, x1, y = float(px_x(e * epoch_size)), float(px_x((e + 1) * epoch_size)), float(px_y(m))
+            segments.append(f"M{x0:.1f},{y:.1f}H{x1:.1f}")
+            dots.append((round(x1, 1), round(y, 1), f"epoch {e + 1}: mean loss {fmt(m)}"))
+    else:  # very many short epochs: a line through an even selection of them
+        pick = np.unique(np.linspace(0, len(means) - 1, MAX_POINTS).astype(int))
+        points = _path_points(px_x((pick + 1) * epoch_size), px_y(means[pick]))
+        segments.append("M" + points.replace(" ", "L") if points else "")
     boundaries = [round(float(px_x(e * epoch_size)), 1) for e in range(1, n // epoch_size + 1)] if span / epoch_size <= 40 else []
     chart = LossChart(
         frame, samples, as_dots, running_points, "".join(segments), dots if len(dots) <= 60 else dots[-1:],
@@ -233,6 +239,9 @@ def accuracy_chart(per_epoch: list[tuple[int, Accuracy]], n_train: int, n_test: 
 
     def series(name: str, pick) -> Series:
         points = [(e, pick(a)) for e, a in per_epoch if pick(a) is not None]
+        if len(points) > MAX_POINTS:  # thousands of tiny epochs: an even selection, the last one kept
+            keep = np.unique(np.linspace(0, len(points) - 1, MAX_POINTS).astype(int))
+            points = [points[i] for i in keep]
         xs = np.array([px_x(e) for e, _ in points])
         ys = np.array([px_y(v) for _, v in points])
         markers = [(round(px_x(e), 1), round(px_y(v), 1), f"epoch {e}: {name} accuracy {100 * v:.1f}%")

@@ -91,7 +91,8 @@ class Job:
                     session.advance()
                     done = trainer.steps_done
                     if done % size == 0:
-                        self.accuracy = session.history.accuracy(done // size, session.evaluator)
+                        self.accuracy = (session.history.accuracy(done // size, session.evaluator)
+                                         or session.evaluator.accuracy(trainer.network.weights, trainer.network.biases))
                         self._publish()
                         if self._reached():
                             self.reason = "target"

@@ -20,6 +20,7 @@ import numpy as np
 from app.network import Activation
 
 RUNNING_WINDOW = 50  # the running mean of the loss: over the last 50 samples
+EPOCH_WEIGHTS_EVERY = 64  # steps: the weights at an epoch's end are kept at most this often
 
 
 def outputs(weights: list, biases: list, activations: list, X: np.ndarray, upto: int | None = None) -> list[np.ndarray]:
@@ -84,7 +85,8 @@ class Evaluator:
 
 
 class History:
-    """Per step: the loss, the sample's row and the predicted class. Per epoch: the weights at its end.
+    """Per step: the loss, the sample's row and the predicted class. Per epoch: the weights at its end
+    (for epochs shorter than EPOCH_WEIGHTS_EVERY steps, at the end of every k-th epoch only).
 
     Steps are recorded in order, once each (a replay of known steps records nothing new).
     Readers on other threads take ``size`` first and then the arrays: a slice [:size] is
@@ -93,6 +95,7 @@ class History:
 
     def __init__(self, epoch_size: int, weights: list, biases: list):
         self.epoch_size = epoch_size
+        self.epoch_stride = -(-EPOCH_WEIGHTS_EVERY // epoch_size)  # tiny epochs (XOR's 4 steps): every k-th
         self.size = 0
         self._loss = np.empty(1024)
         self._row = np.empty(1024, dtype=np.int64)
@@ -112,7 +115,7 @@ class History:
             )
         self._loss[step], self._row[step], self._prediction[step] = loss, row, prediction
         self.size = step + 1
-        if self.size % self.epoch_size == 0:
+        if self.size % self.epoch_size == 0 and (self.size // self.epoch_size) % self.epoch_stride == 0:
             self.epoch_weights[self.size // self.epoch_size] = (weights, biases)
 
     def truncate(self, steps: int) -> None:

@@ -87,7 +87,8 @@ def charts_view(session: Session, state: PageState, at: Shown | None = None) -> 
     if not is_classification(data):
         return ChartsView(loss, None, None, None, "", trainer.epoch_size, False, False, state.log_loss)
     epochs = at.weights_after // trainer.epoch_size
-    per_epoch = [(e, a) for e in range(epochs + 1) if (a := history.accuracy(e, session.evaluator)) is not None]
+    per_epoch = [(e, a) for e in range(0, epochs + 1, history.epoch_stride)
+                 if (a := history.accuracy(e, session.evaluator)) is not None]
     return _classification_view(session, state, loss, per_epoch, at.weights, at.biases)
 
 

@@ -19,6 +19,7 @@ from app.training import Advanced, Trainer
 
 KEEP_TRACES = 600  # the last steps' traces, enough to step back through 500 phases
 CHECKPOINT_EVERY = 64  # weights kept every 64 steps, so replay never runs far
+DENSE_CHECKPOINTS = 4096  # ... over the last 4096 steps; before that every 1024 (a 50 ms replay at most)
 MAX_SESSIONS = 400
 
 
@@ -95,6 +96,9 @@ class Session:
         self.history.record(step, row, loss, prediction, net.weights, net.biases)
         if done % CHECKPOINT_EVERY == 0:
             self._checkpoints[done] = (net.weights, net.biases)  # update never mutates arrays in place
+            older = done - DENSE_CHECKPOINTS  # far back, keep one in 16: a long run stays small
+            if older > 0 and older % (16 * CHECKPOINT_EVERY):
+                self._checkpoints.pop(older, None)
 
     def follow(self, config: Config) -> None:
         """Take another config of the same run (other recorded actions): forget what they change."""

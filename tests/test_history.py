@@ -78,14 +78,21 @@ def test_running_mean_epoch_means_and_confusion_counts():
 
 
 def test_truncating_forgets_later_steps_and_epochs():
-    h = history.History(epoch_size=4, weights=[None], biases=[None])
-    for step in range(10):
+    h = history.History(epoch_size=64, weights=[None], biases=[None])
+    for step in range(640):
         h.record(step, step % 4, float(step), 0, [None], [None])
-    assert sorted(h.epoch_weights) == [0, 1, 2]
-    h.truncate(5)
-    assert h.size == 5 and sorted(h.epoch_weights) == [0, 1]
+    assert sorted(h.epoch_weights) == list(range(11))
+    h.truncate(300)
+    assert h.size == 300 and sorted(h.epoch_weights) == [0, 1, 2, 3, 4]
     with pytest.raises(ValueError):
-        h.record(7, 0, 0.0, 0, [None], [None])
+        h.record(301, 0, 0.0, 0, [None], [None])
+
+
+def test_tiny_epochs_keep_the_weights_of_every_kth_epoch_only():
+    h = history.History(epoch_size=4, weights=[None], biases=[None])
+    for step in range(200):
+        h.record(step, 0, 1.0, 0, [None], [None])
+    assert sorted(h.epoch_weights) == [0, 16, 32, 48]
 
 
 def test_loss_chart_draws_every_step_then_spreads_them_per_pixel():
