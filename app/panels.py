@@ -52,7 +52,7 @@ def shown(session: Session, cursor: Cursor) -> Shown:
         biases = [None] + [p.values["new_biases"] for p in updates]
         return Shown(cursor.step + 1, cursor.step + 1, False, weights, biases)
     forward = trace.phases[:L]
-    changed = cursor.step in session.trainer._changes
+    changed = session.trainer.changes_at(cursor.step)
     return Shown(cursor.step + (1 if cursor.phase >= L else 0), cursor.step, changed,
                  [None] + [p.values["weights"] for p in forward], [None] + [p.values["biases"] for p in forward])
 

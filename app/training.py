@@ -102,6 +102,10 @@ class Trainer:
         self.config = config
         self._index_actions()
 
+    def changes_at(self, step: int) -> bool:
+        """Whether a loaded weights file or an edit takes effect at the start of this step."""
+        return step in self._changes
+
     @property
     def epoch_size(self) -> int:
         """Samples per epoch: the size of the training split."""
