@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ def _value(text: str) -> float:
 def _checked(actions: tuple) -> tuple:
     if len(actions) > MAX_ACTIONS:
         raise ValueError(f"at most {MAX_ACTIONS} actions of a kind")
-    if any(b.step < a.step for a, b in zip(actions, actions[1:])):
+    if any(b.step < a.step for a, b in pairwise(actions)):
         raise ValueError("actions must be in step order")
     return actions
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.explain import format_number
-from app.history import Accuracy, epoch_means, running_mean, RUNNING_WINDOW
+from app.history import RUNNING_WINDOW, Accuracy, epoch_means, running_mean
 
 WIDTH, HEIGHT = 320, 176
 LEFT, RIGHT, TOP, BOTTOM = 46, 10, 10, 30
@@ -122,7 +122,7 @@ def loss_chart(losses: np.ndarray, epoch_size: int, log: bool = False) -> LossCh
         if log:
             low = math.floor(float(np.log10(max(float(finite.min()), LOG_FLOOR))))
             high = math.ceil(float(np.log10(max(float(finite.max()), LOG_FLOOR * 10))))
-            low, high = min(low, high - 1), high
+            low = min(low, high - 1)
         else:
             low = 0.0
             top = max(float(np.quantile(finite, 0.99)), float(np.nanmax(running)) if len(running) else 0.0)

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from app.history import running_mean, RUNNING_WINDOW
+from app.history import RUNNING_WINDOW, running_mean
 from app.trace import StepTrace, jsonable
 
 WEIGHTS_FORMAT = "mirrorprop-weights"
@@ -83,7 +83,7 @@ SVG_STYLE = """
 def standalone_svg(svg: str) -> str:
     """The page's network <svg> as a file of its own: XML declaration, size and the styles it needs."""
     svg = svg.strip()
-    match = re.match(r"<svg\b([^>]*)>", svg, flags=re.S)
+    match = re.match(r"<svg\b([^>]*)>", svg, flags=re.DOTALL)
     if not match:
         raise ValueError("not an <svg> element")
     attributes = match.group(1)

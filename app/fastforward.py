@@ -9,6 +9,7 @@ sessions step freely. Progress is published as plain attributes that the event s
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ EXECUTOR = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="fast-forw
 PUBLISH_EVERY = 64  # steps between progress snapshots
 YIELD_EVERY = 32  # steps between offers of the GIL to other threads (about every 1.5 ms)
 
-_jobs: dict[str, "Job"] = {}
+_jobs: dict[str, Job] = {}
 _jobs_lock = threading.Lock()
 
 
@@ -119,10 +120,8 @@ class Job:
         return share is not None and share >= self.target
 
 
-def start(job: Job) -> "asyncio.Future":  # noqa: F821 - the caller's event loop future
+def start(job: Job) -> asyncio.Future:
     """Register the job under its session and hand it to a worker; an older job of the session is cancelled."""
-    import asyncio
-
     with _jobs_lock:
         if (old := _jobs.get(job.session.id)) is not None:
             old.cancel()

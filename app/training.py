@@ -134,7 +134,7 @@ class Trainer:
 
     def advance(self) -> Advanced:
         """The same step without its trace (for fast-forward and long replays): bit-identical weights."""
-        step, row, t, fwd, loss, back, update = self._train_one()
+        step, row, _, fwd, loss, _, _ = self._train_one()
         return Advanced(step, row, loss, int(np.argmax(fwd.output)))
 
     def _train_one(self):

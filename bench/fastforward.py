@@ -19,8 +19,7 @@ import statistics
 import time
 
 import httpx
-
-from http_step import free_port, start_server  # noqa: E402 - the sibling benchmark's helpers
+from http_step import free_port, start_server
 
 DIGITS = {"dataset": "digits", "hidden": "16", "activation": "sigmoid", "output": "softmax",
           "loss": "cross_entropy", "lr": "0.1", "seed": "1"}
@@ -57,7 +56,7 @@ async def fast_forward(client: httpx.AsyncClient, tab: str, config: dict, epochs
             elif not line and data:  # the end of one message: keep the last whole one
                 text, data = "\n".join(data), []
     seconds = time.perf_counter() - start
-    match = re.search(r"after ([\d,]+) steps .*?, ([\d,]+) steps/s", text)
+    match = re.search(r": ([\d,]+) steps in [\d.]+ s \(([\d,]+) steps/s\)", text)
     if not match:
         raise SystemExit(f"no final progress line in the stream: {text[:200]!r}")
     return int(match.group(1).replace(",", "")), seconds, float(match.group(2).replace(",", ""))

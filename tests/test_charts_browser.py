@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
@@ -284,17 +285,17 @@ def test_every_export(page, tmp_path):
             page.click(f"#{link}")
         downloads[link] = info.value.path()
     engine = trainer_at(page.url).step()
-    trace = json.load(open(downloads["export-trace"]))
+    trace = json.loads(Path(downloads["export-trace"]).read_text())
     from test_export import format_problems
 
     assert format_problems(trace) == [] and trace["steps"][0]["loss"] == engine.loss
-    assert [s["step"] for s in json.load(open(downloads["export-trace-n"]))["steps"]] == [0, 1, 2, 3, 4, 5]
-    assert open(downloads["export-loss"]).read().count("\n") == 1 + 5
-    assert open(downloads["export-svg"]).read().startswith('<?xml version="1.0"')
+    assert [s["step"] for s in json.loads(Path(downloads["export-trace-n"]).read_text())["steps"]] == [0, 1, 2, 3, 4, 5]
+    assert Path(downloads["export-loss"]).read_text().count("\n") == 1 + 5
+    assert Path(downloads["export-svg"]).read_text().startswith('<?xml version="1.0"')
     done = subprocess.run([sys.executable, "-I", downloads["export-numpy"]], capture_output=True, text=True, check=True)
     assert export.parse_script_output(done.stdout) == export.expected_output(engine, 3)
     # the weights, imported into the run at its step 0 and trained on the same sample, give the same step
-    weights = json.load(open(downloads["export-weights"]))
+    weights = json.loads(Path(downloads["export-weights"]).read_text())
     assert weights["after_steps"] == 5
     page.goto(IRIS + "&hidden=8,4&activation=tanh&panel=export")
     page.wait_for_selector("#import-file")
