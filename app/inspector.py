@@ -171,6 +171,11 @@ def bracketed(pieces: list[Markup], after: Markup) -> list[Markup]:
     return [m.row(m.mo("("), pieces[0]), *pieces[1:-1], m.row(pieces[-1], m.mo(")")), after]
 
 
+def log() -> Markup:
+    """"log" followed by the invisible function application, so it is spaced as a function."""
+    return m.row(m.mi("log"), m.mo("\u2061"))
+
+
 def product(*factors: Markup) -> Markup:
     out = []
     for k, f in enumerate(factors):
@@ -393,14 +398,14 @@ class Inspector:
             formula = [m.row(m.frac(m.mn("1"), m.mn("2")), m.fenced(*sum_pieces(sym)[0]))]
             filled = [m.row(m.frac(m.mn("1"), m.mn("2")), m.fenced(*sum_pieces(num)[0]))]
         elif name == "cross_entropy":
-            sym = [product(y(k), m.row(m.mi("log"), n.a(self.L, k))) for k in K]
-            num = [product(m.num(t[k]), m.row(m.mi("log"), m.num(o[k]))) for k in K]
+            sym = [product(y(k), m.row(log(), n.a(self.L, k))) for k in K]
+            num = [product(m.num(t[k]), m.row(log(), m.num(o[k]))) for k in K]
             formula = [m.row(m.mo("−"), m.fenced(*sum_pieces(sym)[0]))]
             filled = [m.row(m.mo("−"), m.fenced(*sum_pieces(num)[0]))]
         else:
             def term(tk, ok):
-                return m.row(tk, m.mi("log"), ok, m.mo("+"), m.fenced(m.row(m.mn("1"), m.mo("−"), tk)),
-                             m.mi("log"), m.fenced(m.row(m.mn("1"), m.mo("−"), ok)))
+                return m.row(tk, log(), ok, m.mo("+"), m.fenced(m.row(m.mn("1"), m.mo("−"), tk)),
+                             log(), m.fenced(m.row(m.mn("1"), m.mo("−"), ok)))
             formula = [m.row(m.mo("−"), m.fenced(*sum_pieces([term(y(k), n.a(self.L, k)) for k in K])[0]))]
             filled = [m.row(m.mo("−"), m.fenced(*sum_pieces([term(m.num(t[k]), m.num(o[k])) for k in K])[0]))]
         return Line("loss", n.loss(), formula, filled, e.result, "loss", (self.L,), note=self.n.say(e.note), code=e.code)
