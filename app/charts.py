@@ -188,18 +188,15 @@ def loss_chart(losses: np.ndarray, epoch_size: int, log: bool = False) -> LossCh
 def _spread(losses: np.ndarray, px_x, px_y, frame: Frame) -> str:
     """One vertical stroke per pixel column, from the smallest to the largest loss of its steps."""
     n = len(losses)
-    columns = int(frame.plot_width)
-    edges = np.linspace(0, n, columns + 1).astype(int)
+    edges = np.unique(np.linspace(0, n, int(frame.plot_width) + 1).astype(int))
     clean = np.where(np.isfinite(losses), losses, np.nan)
-    parts = []
-    for c in range(columns):
-        chunk = clean[edges[c]:edges[c + 1]]
-        if len(chunk) == 0 or np.isnan(chunk).all():
-            continue
-        x = float(px_x((edges[c] + edges[c + 1]) / 2))
-        y_low, y_high = float(px_y(np.nanmin(chunk))), float(px_y(np.nanmax(chunk)))
-        parts.append(f"M{x:.1f},{y_low:.1f}V{min(y_high, y_low - 0.8):.1f}")
-    return "".join(parts)
+    with np.errstate(all="ignore"):
+        low = np.fmin.reduceat(clean, edges[:-1])  # fmin and fmax skip NaN
+        high = np.fmax.reduceat(clean, edges[:-1])
+    xs = px_x((edges[:-1] + edges[1:]) / 2)
+    ys_low, ys_high = px_y(low), px_y(high)
+    return "".join(f"M{x:.1f},{y0:.1f}V{min(y1, y0 - 0.8):.1f}"
+                   for x, y0, y1, m in zip(xs, ys_low, ys_high, np.isnan(low)) if not m)
 
 
 # --- accuracy -------------------------------------------------------------------------------------
