@@ -22,7 +22,7 @@ def test_error_vs_error_term_has_its_own_answer_with_live_numbers(client):
     trainer = Trainer(from_query({"dataset": "iris", "hidden": "5", "seed": "1"}))
     trainer.run(2)
     v = next(p for p in trainer.step().phases if p.kind == "backward" and p.layer == 1).values
-    examples = re.findall(r'<figure class="example" data-notation="([^"]+)">(.*?)</figure>', answer, re.S)
+    examples = re.findall(r'<figure class="example" data-notation="([^"]+)">(.*?)</figure>', answer, re.DOTALL)
     assert [key for key, _ in examples] == ["textbook", "udacity", "3b1b"]
     for key, body in examples:
         results = [float(x) for x in re.findall(r'<mn data-value="([^"]+)" class="result">', body)]
@@ -32,7 +32,7 @@ def test_error_vs_error_term_has_its_own_answer_with_live_numbers(client):
 
 def test_every_term_in_every_notation(client):
     page = client.get(f"/glossary?{QUERY}&notation=udacity").text
-    rows = re.findall(r'<tr id="term-([^"]+)">(.*?)</tr>', page, re.S)
+    rows = re.findall(r'<tr id="term-([^"]+)">(.*?)</tr>', page, re.DOTALL)
     ideas = [idea for idea, _ in rows]
     assert ideas[:3] == ["input", "weighted-sum", "activation"] and "error-term" in ideas and "gradient" in ideas
     for _, row in rows:
