@@ -309,7 +309,8 @@ class Inspector:
     def ready(self, sel: Selection, now: str) -> Inspection:
         out = Inspection(sel, "The sample, ready at the input", explained_by=now)
         x = self.trace.input
-        out.vector = [Line("input", self.n.a(0), [m.mi("x")], [], None)]
+        if self.n.a(0) != m.mi("x"):  # Udacity already calls the input x
+            out.vector = [Line("input", self.n.a(0), [m.mi("x")], [], None)]
         for i in range(min(len(x), MAX_ROWS)):
             out.lines.append(Line(self.feature(i), self.n.a(0, i), [], [], float(x[i]), "a", (0, i)))
         if len(x) > MAX_ROWS:
@@ -330,8 +331,8 @@ class Inspector:
         if phase.kind == "forward":
             line = self.z_line(l, j, keep=i)
             out.lines = [line]
-            out.notes.append(f"This weight's part of the sum is highlighted: it carries {self.words('a')} of "
-                             f"neuron {i + 1} to neuron {j + 1}.")
+            out.notes.append(f"This weight's term of the sum is highlighted: it carries the activation of "
+                             f"neuron {i + 1} into neuron {j + 1}.")
         elif phase.kind == "backward" and phase.layer == l:
             out.lines = [self.grad_w_line(l, j, i)]
             out.bridge = self.grad_bridge(l, j, i)
@@ -348,9 +349,6 @@ class Inspector:
     def incoming(self, l: int, j: int) -> list[tuple[str, str]]:
         n_in = len(self.values("forward", l)["inputs"])
         return [(f"edge-{l}-{j}-{i}", f"weight from neuron {i + 1}") for i in range(min(n_in, MAX_TERMS))]
-
-    def words(self, key: str) -> str:
-        return self.n.words[key].split(" (")[0]
 
     # --- the lines, one per quantity
     def z_line(self, l: int, j: int, keep: int | None = None) -> Line:
