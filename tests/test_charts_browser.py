@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -146,6 +147,8 @@ def test_fast_forward_shows_progress_and_can_be_cancelled(page):
     assert page.is_disabled("#btn-phase") and page.is_visible("#ff-cancel")
     assert "of 300,000" in page.inner_text("#ff-text")
     page.wait_for_function("Number(document.querySelector('#loss-chart').dataset.steps) > 1000")  # live charts
+    page.keyboard.press(" ")  # the stepping shortcuts wait while it runs
+    assert page.locator("#player").count() == 0
     page.click("#ff-cancel")
     page.wait_for_selector("#ff-progress.cancelled")
     assert "Cancelled" in page.inner_text("#ff-text")
@@ -313,3 +316,21 @@ def test_every_export(page, tmp_path):
     for a, b in zip(engine.phases, again.phases):
         for key, value in a.values.items():
             assert np.array_equal(value, b.values[key])
+
+
+def test_a_fast_forward_never_blocks_another_tabs_steps(new_page):
+    busy, other = new_page(), new_page()
+    busy.goto(DIGITS + "&panel=charts")
+    busy.wait_for_selector("#loss-chart")
+    busy.fill("#ff-epochs", "1000")
+    busy.click("#ff-start")
+    busy.wait_for_function("document.querySelector('#ff-bar') && Number(document.querySelector('#ff-bar').value) > 0")
+    other.goto(IRIS)
+    for step in range(5):
+        started = time.perf_counter()
+        other.click("#btn-sample")
+        wait_for_position(other, step, 6)
+        assert time.perf_counter() - started < 2.0
+    assert busy.locator("#ff-progress.running").count() == 1  # still training meanwhile
+    busy.click("#ff-cancel")
+    busy.wait_for_selector("#ff-progress.cancelled")

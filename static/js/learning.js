@@ -190,9 +190,15 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("#ff-cancel")) cancelFastForward();
 });
+// While a fast-forward runs, Esc cancels it and the stepping shortcuts wait (the buttons are disabled too).
 document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && fastForwarding()) cancelFastForward();
-});
+  if (!fastForwarding()) return;
+  if (event.key === "Escape") cancelFastForward();
+  else if (event.target.closest?.("input, select, textarea")) return;
+  else if (![" ", "ArrowRight", "ArrowLeft", "e", "E", "Home"].includes(event.key)) return;
+  event.stopPropagation();
+  event.preventDefault();
+}, true);
 document.addEventListener("htmx:sse:close", (event) => {
   if (event.target instanceof Element && event.target.id === "ff-stream") fastForwardEnded();
 });
