@@ -36,7 +36,7 @@ def _at_boundary(state: page_state.PageState, config) -> page_state.PageState:
 
 def _message(request: Request, target: str, message: str) -> HTMLResponse:
     """A message into one element, as a 200 (a 4xx would log a console error in the browser)."""
-    return templates.TemplateResponse(request, "partials/upload_error.html", {"message": message},
+    return templates.TemplateResponse(request, "partials/message.html", {"message": message},
                                       headers={"HX-Retarget": target, "HX-Reswap": "innerHTML"})
 
 
