@@ -80,6 +80,7 @@ document.addEventListener("change", (event) => {
 // --- choose the next sample: a row, a picture, or a point -------------------------------------------
 
 function pick(row) {
+  if (fastForwarding()) return;
   if (playing()) pause();
   htmx.ajax("POST", "/ui/pick", { source: "#state", values: { row }, target: "#network", swap: "outerMorph" });
 }
@@ -123,6 +124,7 @@ document.addEventListener("click", (event) => {
   const element = event.target.closest("#network line.edge, #network g.node:not(.input)");
   if (!element) return;
   event.stopPropagation();
+  if (fastForwarding()) return;
   chooseWeight(element);
 }, true);
 
@@ -148,7 +150,8 @@ function fastForwarding() {
 
 function lockStepping(on) {
   document.body.classList.toggle("fast-forwarding", on);
-  document.querySelectorAll(".controls button, #settings-form button, #settings-form input, #settings-form select, #ff-start")
+  const stepping = ".controls button, #settings-form button, #settings-form input, #settings-form select, #ff-start";
+  document.querySelectorAll(`${stepping}, #edit-set, #import-submit, #upload-submit, #data .pick:not(.test)`)
     .forEach((el) => { el.disabled = on; });
   $("#ff-cancel").hidden = !on;
 }
