@@ -58,9 +58,10 @@ class Operand:
                 lit = self.lit(sel, i, j)
                 cells.append(m.element("mtd", m.num(self.values[i, j], DIGITS), class_="lit" if lit else None))
             table.append(m.element("mtr", *cells))
-        body = m.row(m.mo("["), m.element("mtable", *table), m.mo("]"))
-        label = m.element("munderover", body, m.mtext(self.shape, class_="shape"), self.symbol, accent="true")
-        return m.math(label, class_="operand", data_name=self.name, data_shape=self.shape)
+        body = m.math(m.row(m.mo("["), m.element("mtable", *table), m.mo("]")), class_="matrix")
+        return m.element("span", m.math(self.symbol, class_="symbol"), body,
+                         m.element("span", self.shape, class_="shape"),
+                         class_="operand", data_name=self.name, data_shape=self.shape)
 
     def lit(self, sel: Selection, i: int, j: int) -> bool:
         """Whether element (i, j) belongs to the selected neuron (its row or column) or weight."""
@@ -97,7 +98,7 @@ class Equation:
             elif isinstance(part, Markup):
                 out.append(m.math(part, class_="operator"))
             else:
-                out.append(m.math(m.mo(part), class_="operator"))
+                out.append(m.math(m.mo(part), class_="operator paren" if part in "()" else "operator"))
         return Markup("").join(out)
 
     @property

@@ -194,7 +194,7 @@ def test_glossary_answers_error_vs_error_term(page, trace):
 def test_matrix_view_shows_the_shapes_of_a_4_5_3_network(page):
     def shapes():
         return page.locator("#matrices-body .matrix-eq").evaluate_all(
-            "figs => figs.map(f => [...f.querySelectorAll('math.operand')].map(m => m.dataset.shape))")
+            "figs => figs.map(f => [...f.querySelectorAll('.operand')].map(m => m.dataset.shape))")
 
     open_at(page, F2, "&panel=matrices")
     wait_panel(page, "matrices", F2)
