@@ -78,6 +78,7 @@
     stops = [...document.querySelectorAll("#tour-steps > section")];
     if (!stops.length) return;
     byId("tour-invite").hidden = true;
+    if (byId("btn-play")?.getAttribute("aria-pressed") === "true") byId("btn-play").click();  // pause
     mirrorBefore = mirrored();
     show(0);
   }
@@ -90,6 +91,7 @@
     mirrorBefore = null;
     at = -1;
     remember(how);
+    byId("tour-button")?.focus();  // keyboard users land on the way back into the tour
     document.dispatchEvent(new CustomEvent("mirrorprop:tour", { detail: { how } }));
   }
 
