@@ -144,11 +144,11 @@ class Trainer:
         row = self.sample_for(step)
         x, t = self.data.features[row], self.data.targets[row]
         net = self.network
-        fwd = net.forward(x)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # a diverging network is shown, not warned about
+            fwd = net.forward(x)
             loss = net.loss.value(fwd.output, t)
-        back = net.backward(fwd, t)
-        update = net.update(back, self.config.learning_rate)
+            back = net.backward(fwd, t)
+            update = net.update(back, self.config.learning_rate)
         self.steps_done += 1
         return step, row, t, fwd, loss, back, update
 
