@@ -286,7 +286,7 @@ def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known,
     updating = phase is not None and phase.kind == "update" and phase.layer == l
     change = 0.0
     if updating and d is not None and math.isfinite(d) and largest_dw > 0:
-        change = round(1 + 7 * min(abs(d) / largest_dw, 1.0), 2)
+        change = round(0.5 + 4.5 * min(abs(d) / largest_dw, 1.0), 2)
     label, info = "", []
     if crowded:
         exact.update({k_: repr(v) for k_, v in (("g", grad), ("d", d)) if v is not None})

@@ -20,7 +20,7 @@ function stateQuery() {
 function syncUrl() {
   const params = stateQuery();
   if (params.get("view") !== "mirror") params.delete("view");
-  if (!params.get("presenter")) params.delete("presenter");
+  for (const [key, value] of [...params.entries()]) if (value === "") params.delete(key);
   history.replaceState(null, "", "/?" + params.toString());
 }
 

@@ -137,6 +137,8 @@
     pane.scrollTo({ top: Math.max(top - pane.clientHeight / 3, 0), behavior: "smooth" });
   }
 
+  const WIDE = ["panel-data"]; // the data table needs the room too
+
   function afterSwap() {
     markSelected();
     refresh();
@@ -147,7 +149,7 @@
   // an explaining tab widens the side column; its content is fetched as it opens
   document.addEventListener("mirrorprop:tab", (event) => {
     const panel = byId(event.detail.tab)?.getAttribute("aria-controls");
-    document.body.classList.toggle("side-wide", Boolean(PANELS[panel]));
+    document.body.classList.toggle("side-wide", Boolean(PANELS[panel]) || WIDE.includes(panel));
     refresh();
   });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => refresh());
