@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from app import actions
 from app.network import HIDDEN_ACTIVATIONS, LOSS_NAMES, OUTPUT_ACTIVATIONS, loss_for

@@ -7,8 +7,8 @@ opened after a server restart and show exactly the same numbers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from app import notation as notations
@@ -25,7 +25,7 @@ PANEL = re.compile(r"[a-z][a-z-]{0,19}")
 @dataclass(frozen=True)
 class PageState:
     config: Config
-    cursor: Cursor = Cursor()
+    cursor: Cursor = field(default_factory=Cursor)
     mirror: bool = False
     presenter: bool = False
     speed: int = DEFAULT_SPEED

@@ -49,7 +49,7 @@ def build_dataset(config: Config) -> datasets.Dataset:
 
 def split(n: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Seeded (train, test) index arrays, both sorted; no test split for tiny data sets."""
-    n_test = int(round(n * test_fraction)) if n >= MIN_SAMPLES_FOR_SPLIT else 0
+    n_test = round(n * test_fraction) if n >= MIN_SAMPLES_FOR_SPLIT else 0
     order = np.random.default_rng([seed, SPLIT_STREAM]).permutation(n)
     return np.sort(order[n_test:]), np.sort(order[:n_test])
 

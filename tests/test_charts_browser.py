@@ -17,6 +17,7 @@ import numpy as np
 from app import export
 from app.config import from_query
 from app.training import Trainer
+from tests.browser import position, wait_for_position
 
 os.environ.setdefault("MIRRORPROP_DATA_DIR", tempfile.mkdtemp(prefix="mirrorprop-test-data-"))
 
@@ -35,19 +36,6 @@ def trainer_at(url: str) -> Trainer:
     trainer = Trainer(from_query(q))
     trainer.run(int(q["step"]))
     return trainer
-
-
-def position(page) -> tuple[int, int]:
-    state = page.locator("#state")
-    return int(state.get_attribute("data-step")), int(state.get_attribute("data-phase"))
-
-
-def wait_for_position(page, step: int, phase: int) -> None:
-    page.wait_for_function(
-        "([s, p]) => { const f = document.querySelector('#state');"
-        " return f && f.getAttribute('data-step') == s && f.getAttribute('data-phase') == p; }",
-        arg=[step, phase],
-    )
 
 
 def wait_for_attribute(page, selector: str, name: str, value) -> None:

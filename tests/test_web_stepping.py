@@ -10,6 +10,7 @@ import pytest
 from app.config import from_query
 from app.explain import format_number
 from app.training import Trainer
+from tests.browser import position, wait_for_position
 
 IRIS = "/?dataset=iris&hidden=8&activation=sigmoid&output=softmax&loss=cross_entropy&lr=0.1&seed=1"
 
@@ -20,19 +21,6 @@ def trace_of(url: str, step: int):
     trainer = Trainer(from_query(query))
     trainer.run(step)
     return trainer.step()
-
-
-def position(page) -> tuple[int, int]:
-    state = page.locator("#state")
-    return int(state.get_attribute("data-step")), int(state.get_attribute("data-phase"))
-
-
-def wait_for_position(page, step: int, phase: int) -> None:
-    page.wait_for_function(
-        "([s, p]) => { const f = document.querySelector('#state');"
-        " return f && f.getAttribute('data-step') == s && f.getAttribute('data-phase') == p; }",
-        arg=[step, phase], timeout=30_000,
-    )
 
 
 def node_values(page, layer: int, attribute: str) -> list[float]:

@@ -36,18 +36,24 @@ function setPlayButton(on) {
   button.textContent = on ? "❚❚ Pause" : "▶ Play";
 }
 
+// an htmx event stream whose messages are the page's fragments; it lives while it streams
+function openStream(id, url, slot) {
+  const stream = document.createElement("div");
+  stream.id = id;
+  stream.setAttribute("hx-sse:connect", url);
+  stream.setAttribute("hx-sse:close", "done");
+  stream.setAttribute("hx-target", "#network");
+  stream.setAttribute("hx-swap", "outerMorph");
+  stream.setAttribute("hx-config", '{"sse": {"reconnect": false}}');
+  $(slot).replaceChildren(stream);
+  htmx.process(stream);
+  return stream;
+}
+
 function play() {
   if (playing()) return;
   const params = new URLSearchParams(new FormData($("#state")));
-  const player = document.createElement("div");
-  player.id = "player";
-  player.setAttribute("hx-sse:connect", "/ui/play?" + params.toString());
-  player.setAttribute("hx-sse:close", "done");
-  player.setAttribute("hx-target", "#network");
-  player.setAttribute("hx-swap", "outerMorph");
-  player.setAttribute("hx-config", '{"sse": {"reconnect": false}}');
-  $("#player-slot").replaceChildren(player);
-  htmx.process(player);
+  openStream("player", "/ui/play?" + params.toString(), "#player-slot");
   setPlayButton(true);
 }
 

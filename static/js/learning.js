@@ -162,16 +162,8 @@ function startFastForward() {
   const params = new URLSearchParams(new FormData($("#state")));
   params.set("epochs", $("#ff-epochs").value || "1");
   if ($("#ff-use-target").checked) params.set("target", $("#ff-target").value || "100");
-  const stream = document.createElement("div");
-  stream.id = "ff-stream";
-  stream.setAttribute("hx-sse:connect", "/ui/fastforward?" + params.toString());
-  stream.setAttribute("hx-sse:close", "done");
-  stream.setAttribute("hx-target", "#network");
-  stream.setAttribute("hx-swap", "outerMorph");
-  stream.setAttribute("hx-config", '{"sse": {"reconnect": false}}');
-  $("#ff-slot").replaceChildren(stream);
   lockStepping(true);
-  htmx.process(stream);
+  openStream("ff-stream", "/ui/fastforward?" + params.toString(), "#ff-slot");
 }
 
 function cancelFastForward() {
