@@ -96,6 +96,14 @@ def test_back_reaches_500_phases_into_the_past(page):
     assert node_values(page, 1, "a") == start.phases[0].values["a"].tolist()
 
 
+def test_space_on_a_focused_button_presses_it(page):
+    page.goto(IRIS)
+    page.focus("#btn-phase")
+    page.keyboard.press("Space")
+    wait_for_position(page, 0, 0)
+    assert page.get_attribute("#btn-play", "aria-pressed") == "false"
+
+
 def test_keyboard_shortcuts(page):
     page.goto(IRIS)
     page.keyboard.press("ArrowRight")
@@ -129,6 +137,11 @@ def test_play_streams_phases_and_pause_stops_them(page):
     paused_at = position(page)
     page.wait_for_timeout(600)
     assert position(page) == paused_at
+    # the keys step again after a pause
+    page.keyboard.press("ArrowRight")
+    after = (paused_at[0], paused_at[1] + 1) if paused_at[1] < 6 else (paused_at[0] + 1, -1)
+    wait_for_position(page, *after)
+    paused_at = after
     # the numbers the stream showed are the trace's
     step, phase = paused_at
     if phase >= 0:

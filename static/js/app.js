@@ -60,6 +60,7 @@ function play() {
 function pause() {
   const player = $("#player");
   if (player) player.remove();
+  document.body.classList.remove("busy");
   setPlayButton(false);
 }
 
@@ -194,15 +195,26 @@ function afterSwap() {
   }
 }
 
-document.addEventListener("htmx:before:request", () => document.body.classList.add("busy"));
-document.addEventListener("htmx:after:request", () => document.body.classList.remove("busy"));
+// a move in flight makes the stepping keys wait; an open event stream (play, fast-forward) does not
+const streaming = (target) => target instanceof Element && Boolean(target.closest("#player-slot, #ff-slot"));
+document.addEventListener("htmx:before:request", (event) => {
+  if (!streaming(event.target)) document.body.classList.add("busy");
+});
+for (const name of ["htmx:after:request", "htmx:finally:request"]) {
+  document.addEventListener(name, (event) => {
+    if (!streaming(event.target)) document.body.classList.remove("busy");
+  });
+}
 
 // --- keyboard -----------------------------------------------------------------------------
 
 const typing = (target) => target.closest && target.closest("input, select, textarea, [contenteditable]");
+// Space and Enter on a button, link or tab press it, as everywhere else
+const pressable = (target) => target.closest && target.closest("button, a[href], [role=tab], [role=button], summary");
 
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+  if ((event.key === " " || event.key === "Enter") && pressable(event.target)) return;
   if ($("#help").open && event.key !== "?") return;
   const key = event.key;
   if (key === "ArrowRight") move(event.shiftKey ? "btn-sample" : "btn-phase");
