@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 
 import numpy as np
@@ -124,13 +125,28 @@ LOSS_CODE = {
 }
 
 
+def _number(v: float) -> str:
+    """A float as Python source with every digit; a diverged inf or nan as float("inf") / float("nan")."""
+    v = float(v)
+    if math.isfinite(v):
+        return repr(v)
+    return 'float("nan")' if math.isnan(v) else ('float("inf")' if v > 0 else '-float("inf")')
+
+
 def _array(a: np.ndarray, indent: str = "    ") -> str:
     """An array as a NumPy literal with every digit: one line per row."""
     a = np.asarray(a, dtype=np.float64)
     if a.ndim == 1:
-        return "np.array([" + ", ".join(repr(float(v)) for v in a) + "])"
-    rows = ",\n".join(f"{indent}    [" + ", ".join(repr(float(v)) for v in row) + "]" for row in a)
+        return "np.array([" + ", ".join(_number(v) for v in a) + "])"
+    rows = ",\n".join(f"{indent}    [" + ", ".join(_number(v) for v in row) + "]" for row in a)
     return "np.array([\n" + rows + f",\n{indent}])"
+
+
+def _finite(trace: StepTrace) -> bool:
+    """Whether every number of the step is finite (a diverged step overflows to inf and nan)."""
+    arrays = [np.asarray(v, dtype=np.float64) for p in trace.phases for k, v in p.values.items()
+              if k not in ("activation", "loss_function", "prediction")]
+    return all(np.isfinite(a).all() for a in arrays)
 
 
 def numpy_script(trace: StepTrace, activations: list[str], loss: str, learning_rate: float,
@@ -158,8 +174,10 @@ def numpy_script(trace: StepTrace, activations: list[str], loss: str, learning_r
         "",
         "import numpy as np",
         "",
+        *([] if _finite(trace) else [
+            'np.seterr(all="ignore")  # this step diverged: inf and nan are expected, as in the trace', ""]),
         f"SIZES = {sizes}  # neurons per layer: input, hidden..., output",
-        f"ETA = {learning_rate!r}  # the learning rate",
+        f"ETA = {_number(learning_rate)}  # the learning rate",
         "",
         "# W[l] has shape (n[l], n[l-1]); b[l] has shape (n[l],); layers l = 1..L",
         "W = {",
@@ -255,10 +273,10 @@ def expected_output(trace: StepTrace, depth: int) -> dict[str, object]:
 
 
 def parse_script_output(text: str) -> dict[str, object]:
-    """The script's printed lines, ``name = json``, as a dict."""
+    """The script's printed lines, ``name = json``, as a dict; NaN and Infinity as the trace writes them."""
     result = {}
     for line in text.splitlines():
         name, _, value = line.partition(" = ")
         if value:
-            result[name] = json.loads(value)
+            result[name] = json.loads(value, parse_constant=str)
     return result

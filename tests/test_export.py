@@ -157,6 +157,20 @@ def test_the_numpy_script_runs_on_its_own_for_other_shapes(config):
     assert run_script(script) == expected
 
 
+def test_the_numpy_script_of_a_diverged_step_runs_and_prints_its_nan_and_inf(client):
+    query = {"dataset": "iris", "hidden": "8", "activation": "relu", "output": "identity", "loss": "squared_error",
+             "lr": "5", "seed": "1", "step": "30", "phase": "-1"}
+    response = client.get("/export/reproduce.py?" + urlencode(query))
+    assert response.status_code == 200
+    assert 'float("nan")' in response.text or 'float("inf")' in response.text
+    printed = run_script(response.text)  # no NameError for a bare nan, no overflow warnings
+    trainer = Trainer(from_query(query))
+    trainer.run(30)
+    step = trainer.step()
+    assert step.diverged
+    assert printed == export.expected_output(step, 2)
+    assert "NaN" in json.dumps(printed)  # the trace's own spelling of a diverged number
+
 def test_the_exported_trace_validates_against_the_documented_format(client):
     query = {**STATE, "step": "57", "phase": "4", "pick": "3@20", "edit": "w2.1.3:0.7@30"}
     response = client.get("/export/trace.json?" + urlencode({**query, "count": 5}))
