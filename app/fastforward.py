@@ -3,6 +3,8 @@
 A job trains its session from a step boundary with the untraced path (``Session.advance``: the
 very same arithmetic as a traced step, so replay stays bit-identical) until the end of the
 N-th epoch, or until the accuracy after an epoch reaches a target, or until it is cancelled.
+A run never passes MAX_STEP (a URL replays every step from the start): a request for more
+epochs than fit is cut to the whole epochs that do, and the progress text says so throughout.
 It holds its own session's lock while it runs (that tab waits) and nothing else: other
 sessions step freely. Progress is published as plain attributes that the event stream reads.
 """
@@ -45,8 +47,13 @@ class Job:
         self.session = session
         self.start = start
         size = session.trainer.epoch_size
-        self.epochs = max(1, min(int(epochs), MAX_EPOCHS))
-        self.stop_at = min((start // size + self.epochs) * size, MAX_STEP)
+        self.requested = max(1, min(int(epochs), MAX_EPOCHS))
+        first = start // size  # the epoch in progress at the start (a run ends at an epoch's end)
+        last = min(first + self.requested, MAX_STEP // size)  # the last epoch that ends by MAX_STEP
+        # not even this epoch ends by MAX_STEP: train up to the limit, mid-epoch
+        self.stop_at = max(start, last * size if last > first else MAX_STEP)
+        self.epochs = last - first if last > first else 0
+        self.capped = self.epochs < self.requested
         self.target = target  # a share in (0, 1], or None
         self.cancelled = threading.Event()
         self.finished = threading.Event()
@@ -59,6 +66,20 @@ class Job:
     @property
     def total(self) -> int:
         return self.stop_at - self.start
+
+    def limit_note(self, finished: bool) -> str:
+        """Why the run trains fewer epochs than asked for ("" when it does not)."""
+        if not self.capped:
+            return ""
+        why = f"step {MAX_STEP:,} is as far as mirrorprop goes (a link replays every step from the start)"
+        asked = f"{self.requested:,} epoch{'s' if self.requested != 1 else ''}"
+        if self.total == 0:
+            return f"Nothing to train: {why}."
+        if self.epochs == 0:
+            verb = "Stopped" if finished else "Stopping"
+            return f"{verb} at step {self.stop_at:,}, mid-epoch, not after {asked}: {why}."
+        verb = "Trained" if finished else "Training"
+        return f"{verb} {self.epochs:,} epoch{'s' if self.epochs != 1 else ''}, not {asked}: {why}."
 
     @property
     def steps_done(self) -> int:
@@ -156,6 +177,7 @@ class ProgressView:
     percent: int
     steps_done: int
     text: str
+    note: str = ""  # why the run stops short of the epochs asked for
 
 
 def progress_view(job: Job, finished: bool = False) -> ProgressView:
@@ -170,14 +192,17 @@ def progress_view(job: Job, finished: bool = False) -> ProgressView:
         accuracy = f" · accuracy {100 * a.test:.1f}% (test)" if a.test is not None else f" · accuracy {100 * a.train:.1f}% (train)"
     rate = f"{job.rate:,.0f} steps/s"
     if not finished:
+        last = -(-job.stop_at // size)  # the epoch the run ends in
         if not job.started:
             text = "Waiting for a free trainer…"
         else:
-            text = f"Epoch {min(epoch + 1, job.stop_at // size)} of {job.stop_at // size}: step {steps:,} of {job.stop_at:,} · {rate}{accuracy}"
-        return ProgressView("running", done, job.total, int(100 * done / max(job.total, 1)), steps, text)
+            text = f"Epoch {min(epoch + 1, last)} of {last}: step {steps:,} of {job.stop_at:,} · {rate}{accuracy}"
+        return ProgressView("running", done, job.total, int(100 * done / max(job.total, 1)), steps, text,
+                            job.limit_note(finished=False))
     how = {"target": "Reached the target accuracy", "cancelled": "Cancelled", "epochs": "Done"}.get(job.reason, "Stopped")
     where = f"the end of epoch {epoch}" if steps % size == 0 else f"step {steps:,}, in epoch {epoch + 1}"
     text = (f"{how}: {done:,} steps in {job.ended - job.started:.2f} s ({rate}), to {where}{accuracy}. "
             f"Step on from here, one sample at a time.")
+    note = job.limit_note(finished=True) if job.reason == "epochs" else ""
     return ProgressView("cancelled" if job.reason == "cancelled" else "done", done, job.total,
-                        int(100 * done / max(job.total, 1)), steps, text)
+                        int(100 * done / max(job.total, 1)), steps, text, note)

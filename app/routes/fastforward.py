@@ -51,7 +51,7 @@ async def fast_forward(
         return html
 
     def landed() -> str:
-        where = state.at(Cursor(job.steps_done, -1))
+        where = state.at(Cursor(min(job.steps_done, page_state.MAX_STEP), -1))
         current_session, where = session_for(where, session.id)
         current_session.sent.clear()  # the progress messages drew the panels: draw them again, at the stop
         ctx = context(where, current_session)
