@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app import actions, charts, datasets, pictures
 from app import boundary as boundary_pictures
-from app import charts, datasets, pictures
+from app.explain import format_number
 from app.history import Accuracy, confusion
 from app.sessions import Cursor, Session
 from app.state import PageState
@@ -252,9 +253,33 @@ class EditTarget:
     layer: int
     to: int  # 1-based for people
     source: int | None  # 1-based; None for the bias
-    value: str  # the current value, every digit
+    value: float  # as the network picture shows it at the cursor
     name: str  # e.g. "W¹[3, 1]" or "b²[2]"
     meaning: str
+    applies_from: int  # 1-based: the step an edit made now starts at
+    replaces: float  # the value an edit replaces: at the start of that step, after the current step's update
+
+    @property
+    def exact(self) -> str:
+        """Every digit, for a title and a data attribute."""
+        return repr(self.value)
+
+    @property
+    def text(self) -> str:
+        return format_number(self.value)
+
+    @property
+    def updated(self) -> bool:
+        """Whether the current step's update changes the value on screen before an edit applies (mid-step)."""
+        return repr(self.replaces) != repr(self.value)
+
+    @property
+    def replaces_exact(self) -> str:
+        return repr(self.replaces)
+
+    @property
+    def replaces_text(self) -> str:
+        return format_number(self.replaces)
 
 
 @dataclass
@@ -280,17 +305,31 @@ def edit_target(session: Session, cursor: Cursor, layer: int = 1, to: int = 1, s
     layer = min(max(layer, 1), L)
     to = min(max(to, 1), sizes[layer])
     at = shown(session, cursor)
+    step = actions.boundary(cursor.step, cursor.phase)
+    weights, biases = session.weights_at(step)  # as that step's forward pass will use them
     sup = str(layer).translate(_SUP)
     if source is None:
-        value = float(at.biases[layer][to - 1])
+        value, replaces = float(at.biases[layer][to - 1]), float(biases[layer][to - 1])
         name, meaning = f"b{sup}[{to}]", f"the bias of neuron {to} in layer {layer}"
     else:
         source = min(max(source, 1), sizes[layer - 1])
-        value = float(at.weights[layer][to - 1, source - 1])
+        value, replaces = float(at.weights[layer][to - 1, source - 1]), float(weights[layer][to - 1, source - 1])
         name = f"W{sup}[{to}, {source}]"
         origin = f"input {source} ({data.feature_names[source - 1]})" if layer == 1 else f"neuron {source} of layer {layer - 1}"
         meaning = f"the weight from {origin} to neuron {to} of layer {layer}"
-    return EditTarget(layer, to, source, repr(value), name, meaning)
+    return EditTarget(layer, to, source, value, name, meaning, step + 1, replaces)
+
+
+def edit_message(target: EditTarget, value: float, sample: int, loss_before: float, loss_after: float) -> str:
+    """What an edit did, in the words of the form before it: which value it replaced, and the step's loss."""
+    if target.updated:
+        old = (f"{target.replaces_text} (after step {target.applies_from - 1}'s update; {target.text} on screen "
+               f"before it)")
+    else:
+        old = target.text
+    return (f"{target.name}: {old} → {format_number(value)}, from step {target.applies_from} on. "
+            f"That step's sample (row {sample}) now has loss {format_number(loss_after)} "
+            f"(it was {format_number(loss_before)}): step through it to see every number change.")
 
 
 def export_view(session: Session, state: PageState, target: EditTarget | None = None, message: str = "",

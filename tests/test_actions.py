@@ -3,6 +3,7 @@ config and the URL, replayed bit for bit."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from app import actions, state, uploads
 from app.actions import Edit, Load, Pick
 from app.config import Config, ConfigError, from_dict, from_query
+from app.explain import format_number
 from app.sessions import Session, SessionStore
 from app.training import Trainer, check_actions
 
@@ -106,3 +108,42 @@ def test_the_page_state_drops_actions_that_do_not_fit_with_a_message():
     page, errors = state.parse(params)
     assert page.config.picks == () and page.config.edits == ()
     assert "training samples" in errors["picks"] and "w3.0.0" in errors["edits"]
+
+
+def edit_form(client, query: dict, **target) -> str:
+    """The edit form's "which number" part, for a weight or bias at the query's cursor."""
+    response = client.post("/ui/edit/target", data={**query, **target})
+    assert response.status_code == 200
+    return html.unescape(response.text)
+
+
+def test_the_edit_form_shows_the_value_for_people_and_keeps_every_digit(client):
+    query = {**IRIS.to_query(), "step": "6", "phase": "-1", "tab": "edit-form-start"}
+    trainer = Trainer(IRIS)
+    trainer.run(6)
+    value = float(trainer.step().phases[1].values["weights"][1, 3])  # W²[2, 4] before step 7
+    form = edit_form(client, query, kind="weight", layer="2", to="2", **{"from": "4"})
+    shown = format_number(value)
+    assert f"W²[2, 4]</b> = <output id=\"edit-current\" data-value=\"{value!r}\" title=\"exactly {value!r}\">{shown}</output>" in form
+    assert value < 0 and shown.startswith("−") and shown != repr(value)  # 4 significant digits, a true minus
+    assert "after the update" not in form.lower()  # at the start of a step, the value on screen is the one replaced
+
+
+def test_mid_step_the_form_and_the_message_name_the_value_that_an_edit_replaces(client):
+    query = {**IRIS.to_query(), "step": "6", "phase": "3", "tab": "edit-form-mid"}  # backward pass of step 7
+    trainer = Trainer(IRIS)
+    trainer.run(6)
+    step = trainer.step()
+    on_screen = float(step.phases[1].values["weights"][1, 3])  # the picture still shows the weights before the update
+    replaced = float(step.phases[-1].values["new_weights"][1, 3])  # step 8 starts from the updated ones
+    assert on_screen != replaced
+    form = edit_form(client, query, kind="weight", layer="2", to="2", **{"from": "4"})
+    assert f">{format_number(on_screen)}</output> <span class=\"muted\">on screen, before this step's update" in form
+    assert (f"After the update: <b data-value=\"{replaced!r}\" title=\"exactly {replaced!r}\">"
+            f"{format_number(replaced)}</b>, the value you replace from step 8 on.") in form
+    response = client.post("/ui/edit", data={**query, "kind": "weight", "layer": "2", "to": "2", "from": "4",
+                                             "value": "2.5"})
+    message = html.unescape(response.text)
+    assert (f"W²[2, 4]: {format_number(replaced)} (after step 7's update; {format_number(on_screen)} on screen "
+            f"before it) → 2.5, from step 8 on.") in message
+    assert 'data-value="2.5" title="exactly 2.5">2.5</output>' in message  # now at step 8, the form shows the edit

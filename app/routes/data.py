@@ -17,7 +17,6 @@ from starlette.formparsers import MultiPartException
 from app import actions, datasets, network, panels, uploads
 from app import state as page_state
 from app.config import ConfigError, validate
-from app.explain import format_number
 from app.routes.panels import update
 from app.sessions import Cursor
 from app.training import check_actions
@@ -140,24 +139,16 @@ async def edit(request: Request):
         if not (1 <= layer < len(sizes) and 1 <= to <= sizes[layer] and (source is None or 1 <= source <= sizes[layer - 1])):
             return _message(request, "#edit-result", "This network has no such weight: check the layer and neurons.")
         before = session.trace(step)
+        edited = panels.edit_target(session, current.cursor, layer, to, source)  # what the form showed
         change = actions.Edit(step, layer, to - 1, None if source is None else source - 1, value)
         landed = _at_boundary(current, actions.record(current.config, change))
         session, landed = session_for(landed, session.id)
         after = session.trace(step)
         target = panels.edit_target(session, landed.cursor, layer, to, source)
-        old_value = _value(before, layer, to, source)
-        message = (f"{target.name}: {format_number(old_value, 4)} → {format_number(value, 4)}, from step {step + 1} on. "
-                   f"That step's sample (row {after.sample}) now has loss {format_number(after.loss, 4)} "
-                   f"(it was {format_number(before.loss, 4)}): step through it to see every number change.")
+        message = panels.edit_message(edited, value, after.sample, before.loss, after.loss)
         return update(request, landed, session.id, export_panel=panels.export_view(session, landed, target, message))
 
     return await run_in_threadpool(build)
-
-
-def _value(trace, layer: int, to: int, source: int | None) -> float:
-    """A weight or bias as the trace's forward pass used it (1-based neurons)."""
-    values = trace.phases[layer - 1].values
-    return float(values["biases"][to - 1] if source is None else values["weights"][to - 1, source - 1])
 
 
 @router.post("/ui/import-weights", response_class=HTMLResponse)
