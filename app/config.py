@@ -176,7 +176,7 @@ def _as_sizes(value: Any) -> tuple[int, ...]:
     sizes = []
     for v in value:
         n = float(v)
-        if n != int(n):
+        if not math.isfinite(n) or n != int(n) or abs(n) > 1e6:
             raise ValueError
         sizes.append(int(n))
     return tuple(sizes)

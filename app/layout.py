@@ -31,6 +31,7 @@ class NodeSpot:
     y: float
     size: float
     pixel: bool = False
+    room: bool = False  # space below the neuron for a second line of text
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ def _column(layer: int, n: int, x: float) -> tuple[NodeSpot, ...]:
     gap = usable / n
     radius = max(5.0, min(32.0, gap * 0.38))
     top = MARGIN_Y + (usable - gap * (n - 1)) / 2 if n > 1 else HEIGHT / 2
-    return tuple(NodeSpot(layer, i, x, top + gap * i if n > 1 else top, radius) for i in range(n))
+    room = gap - 2 * radius >= 24
+    return tuple(NodeSpot(layer, i, x, top + gap * i if n > 1 else top, radius, room=room) for i in range(n))
 
 
 def _pixel_grid(shape: tuple[int, int]) -> tuple[NodeSpot, ...]:

@@ -1,7 +1,9 @@
 """The mirrorprop web app: pages, the JSON API and the event stream, on one FastAPI app."""
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.routes import api, data, explain, export, fastforward, pages, panels, play
@@ -40,3 +42,11 @@ def docs():
         swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
         swagger_favicon_url="/static/favicon.svg",
     )
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """A 422 that names each bad field; the bad values are not echoed (they may not be valid JSON)."""
+    detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"), "type": e.get("type", "")}
+              for e in exc.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)

@@ -41,6 +41,12 @@ class NodeView:
     exact: dict = field(default_factory=dict)  # the trace's numbers, unformatted, as data-* attributes
     side: str = ""  # a label beside the neuron: the class of an output (and its target)
 
+    @property
+    def text_length(self) -> float | None:
+        """A squeeze for a number wider than its circle (None: it fits)."""
+        room = 1.8 * self.size
+        return round(room, 1) if len(self.text) * 0.58 * 14 > room else None
+
 
 @dataclass
 class EdgeView:
@@ -62,6 +68,8 @@ class EdgeView:
     change_width: float = 0.0  # the update's |dW|, drawn as a halo
     tag: str = ""  # a number written on the edge, for small networks
     exact: dict = field(default_factory=dict)
+    tag_at: tuple[float, float] = (0.0, 0.0)
+    tag_always: bool = True  # False: the number shows while its neuron is focused (busy layers)
 
     @property
     def style(self) -> str:
@@ -98,8 +106,8 @@ class NetworkView:
 
     @property
     def edge_tabindex(self) -> int:
-        """Edges join the Tab order in small networks; in big ones, focus a neuron to see its edges."""
-        return 0 if len(self.edges) <= 100 else -1
+        """Tab goes through the neurons; an edge is focused by click, or from its neuron's inspector."""
+        return -1
 
 
 @dataclass
@@ -178,10 +186,11 @@ def network_view(session: Session, cursor: Cursor, notation: Notation | None = N
         dW = k.delta_weights.get(l)
         largest_dw = _largest([dW]) if dW is not None else 1.0
         flow = _flow(phase, l, L)
-        small = len(geo.edges[l]) <= 12
+        small = len(geo.edges[l]) <= 40
         for e in geo.edges[l]:
             w = float(W[e.dst, e.src])
-            edges.append(_edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k, phase, words))
+            edges.append(_edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k, phase,
+                               len(geo.edges[l]) <= 12, words))
 
     titles = [_title(l, L, geo.layer_x[l], session, sizes, words) for l in range(L + 1)]
     return NetworkView(
@@ -258,8 +267,13 @@ def _node(spot, l, L, k: Known, phase: Phase | None, err_scale, trace: StepTrace
     if phase is not None and phase.layer == l and phase.kind in ("forward", "backward"):
         classes += " fresh"  # computed in this very phase: revealed when the travelling values arrive
     label = f"{title}, neuron {j + 1}: " + (", ".join(parts) if parts else "not computed yet in this step")
-    if spot.size < 22:
+    if not spot.room or spot.size < 16:
         sub = ""  # no room below the neuron: the readout shows it
+    if l in k.f_prime and k.f_prime[l].ndim == 2:
+        info.append(("softmax", "f′ is a Jacobian: each δ mixes every output's error"))
+    values = [k.z, k.a, k.error, k.error_term]
+    if any(l in v and not math.isfinite(float(v[l][j])) for v in values):
+        classes += " nonfinite"
     exact = {name: repr(float(values[l][j])) for name, values in
              (("z", k.z), ("a", k.a), ("error", k.error), ("error-term", k.error_term)) if l in values}
     return NodeView(f"node-{l}-{j}", spot.x, spot.y, spot.size, False, fill, text, sub, label, info, classes, exact,
@@ -277,7 +291,8 @@ def _flow(phase: Phase | None, l: int, L: int) -> str:
     return ""
 
 
-def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known, phase, words: Notation) -> EdgeView:
+def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known, phase, few: bool,
+          words: Notation) -> EdgeView:
     """One edge. In a crowded layer only its numbers go to the page; the readout words them."""
     i, j = e.src, e.dst
     exact = {"w": repr(w)}
@@ -306,10 +321,14 @@ def _edge(e, l, L, w, dW, largest_w, largest_dw, crowded, flow, small, k: Known,
     opacity = layout.edge_opacity(w, largest_w, crowded)
     if crowded and opacity < 0.15:
         flow = ""  # no pulse along a faint edge of a crowded layer: the strong ones carry the picture
+    if crowded and change < 2.0:
+        change = 0.0  # halos only for the biggest changes, or they merge into one block
+    along = 0.45 + 0.35 * (i % 4) / 3  # staggered along the edge, so neighbouring numbers do not collide
+    tag_at = (round(e.x1 + (e.x2 - e.x1) * along, 1), round(e.y1 + (e.y2 - e.y1) * along - 4, 1))
     return EdgeView(
         f"edge-{l}-{j}-{i}", e.x1, e.y1, e.x2, e.y2, layout.colour(w, largest_w / 2 or 1.0),
         layout.edge_width(w, largest_w), opacity, w < 0,
-        f"{l - 1}-{i}", f"{l}-{j}", label, info, classes, flow, change, tag, exact,
+        f"{l - 1}-{i}", f"{l}-{j}", label, info, classes, flow, change, tag, exact, tag_at, few,
     )
 
 

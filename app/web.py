@@ -49,7 +49,8 @@ def settings_context(state: PageState, errors: dict[str, str], raw: dict[str, st
         "hidden_activations": HIDDEN_ACTIVATIONS,
         "outputs": OUTPUT_ACTIVATIONS,
         "losses": LOSS_NAMES,
-        "activation": c.activation[0] if c.activation else "sigmoid",
+        "activation": ",".join(c.activation) if len(set(c.activation)) > 1 else (c.activation or ("sigmoid",))[0],
+        "activation_choices": activation_choices(c.activation),
         "layers": raw["hidden"].split(",") if "hidden" in errors and raw.get("hidden") else list(c.hidden),
         "lr": raw.get("lr") if "learning_rate" in errors else f"{c.learning_rate:g}",
         "seed": raw.get("seed") if "seed" in errors else str(c.seed),
@@ -57,6 +58,14 @@ def settings_context(state: PageState, errors: dict[str, str], raw: dict[str, st
         "split": raw.get("split") if "test_fraction" in errors else f"{c.test_fraction:g}",
         "errors": errors,
     }
+
+
+def activation_choices(activation: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(value, label) for the activation menu; one per-layer entry when the layers differ."""
+    choices = [(name, name) for name in HIDDEN_ACTIVATIONS]
+    if len(set(activation)) > 1:
+        choices.append((",".join(activation), "per layer: " + ", ".join(activation)))
+    return choices
 
 
 def context(state: PageState, session: Session, errors: dict[str, str] | None = None) -> dict:

@@ -87,3 +87,38 @@ def test_openapi_documents_the_api():
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/sessions", "/api/sessions/{session_id}/step", "/api/sessions/{session_id}/trace"} <= set(paths)
     assert client.get("/docs").status_code == 200
+
+
+def test_overflowing_numbers_are_4xx_not_500():
+    for url in ("/?hidden=inf", "/?hidden=1e400", "/?hidden=" + "9" * 5000, "/?seed=1e400&lr=1e999"):
+        assert client.get(url).status_code == 200
+    assert client.post("/ui/settings", data={"layer": "1e400", "tab": "t"}).status_code == 200
+    for body in ('{"hidden": [1e400]}', '{"seed": 1e400}', '{"learning_rate": -1e400}'):
+        response = client.post("/api/sessions", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422, body
+        assert response.json()["detail"]
+
+
+def test_switching_from_a_noisy_dataset_drops_its_noise():
+    form = {"dataset": "digits", "prev_dataset": "moons", "noise": "0.1", "layer": "8", "activation": "sigmoid",
+            "output": "softmax", "loss": "cross_entropy", "lr": "0.1", "seed": "1", "tab": "t"}
+    response = client.post("/ui/settings", data=form)
+    assert response.headers["HX-Replace-Url"].startswith("/?dataset=digits&hidden=8")
+    assert "noise" not in response.headers["HX-Replace-Url"]
+
+
+def test_an_empty_or_zero_layer_is_an_inline_error_not_a_silent_removal():
+    form = {"dataset": "iris", "prev_dataset": "iris", "layer": ["8", "0"], "activation": "sigmoid",
+            "output": "softmax", "loss": "cross_entropy", "lr": "0.1", "seed": "1", "tab": "t"}
+    response = client.post("/ui/settings", data=form)
+    assert response.headers.get("HX-Retarget") == "#settings"
+    assert "1 to 32 neurons" in response.text
+
+
+def test_per_layer_activations_survive_a_settings_change():
+    assert "per layer: relu, tanh" in client.get("/?hidden=4,4&activation=relu,tanh").text
+    form = {"dataset": "iris", "prev_dataset": "iris", "layer": ["4", "4"], "layer_action": "add",
+            "activation": "relu,tanh", "output": "softmax", "loss": "cross_entropy", "lr": "0.1", "seed": "1",
+            "tab": "t"}
+    url = client.post("/ui/settings", data=form).headers["HX-Replace-Url"]
+    assert "activation=relu%2Ctanh%2Ctanh" in url

@@ -310,3 +310,13 @@ def test_the_api_docs_work_offline(page):
     page.goto("/docs")
     page.get_by_text("/api/sessions/{session_id}/step", exact=True).wait_for()
     assert page.get_by_text("mirrorprop API").count() >= 1 or page.title() == "mirrorprop API"
+
+
+def test_switching_between_every_kind_of_dataset(page):
+    page.goto("/?dataset=moons&hidden=4")
+    for name, inputs in (("digits", 64), ("circle", 2), ("iris", 4), ("tiny-flowers", 64), ("xor", 2)):
+        page.select_option("#f-dataset", name)
+        page.wait_for_function(
+            f"document.querySelectorAll('#network g.input, #network rect.pixel').length == {inputs}"
+            f" && location.search.includes('dataset={name}&')")
+        assert page.locator(".field-error").count() == 0

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from app import datasets, stepping
 from app import state as page_state
-from app import stepping
 from app.sessions import Cursor
 from app.web import context, session_for, settings_context, templates
 
@@ -61,10 +61,15 @@ async def settings(request: Request):
     raw = await request.form()
     form = {k: str(v) for k, v in raw.items()}
     form["hidden"] = edited_layers(raw.getlist("layer"), form.get("layer_action", ""))
+    form["activation"] = per_layer(form.get("activation", "sigmoid"), form["hidden"])
+    if form.get("dataset") != form.get("prev_dataset") or form.get("dataset") not in datasets.NOISE:
+        form.pop("noise", None)  # a new dataset starts at its own noise (or has none)
     if form.get("new_network"):
         form["seed"] = str(secrets.randbelow(100_000))
     form["step"], form["phase"] = "0", "-1"
     state, errors = page_state.parse(form)
+    if any(str(n).strip() in ("", "0") for n in raw.getlist("layer")):
+        errors["hidden"] = "each hidden layer needs 1 to 32 neurons (remove a layer with its ✕)"
     if errors:
         ctx = {**settings_context(page_state.PageState(state.config), errors, form), "state": state}
         return templates.TemplateResponse(request, "partials/settings.html", ctx,
@@ -84,3 +89,12 @@ def edited_layers(layers: list, action: str) -> str:
     elif action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(sizes):
         del sizes[int(action[7:])]
     return ",".join(sizes) if sizes else "0"
+
+
+def per_layer(activation: str, hidden: str) -> str:
+    """A per-layer activation list stretched or cut to the number of hidden layers."""
+    names = [a for a in activation.split(",") if a]
+    count = len([n for n in hidden.split(",") if n and n != "0"])
+    if len(names) <= 1 or count == 0:
+        return names[0] if names else "sigmoid"
+    return ",".join((names + names[-1:] * count)[:count])

@@ -70,10 +70,21 @@ function togglePlay() {
 
 // --- moves ------------------------------------------------------------------------------
 
+// a key pressed while a move is still on its way waits for it (a few at most), rather than being lost
+const queued = [];
+
 function move(buttonId) {
   if (playing()) pause();
+  if (document.body.classList.contains("busy")) {
+    if (queued.length < 5) queued.push(buttonId);
+    return;
+  }
   const button = document.getElementById(buttonId);
-  if (button && !document.body.classList.contains("busy")) button.click();
+  if (button && !button.disabled) button.click();
+}
+
+function nextQueued() {
+  if (queued.length && !document.body.classList.contains("busy")) move(queued.shift());
 }
 
 // --- view toggles: instant on the client, remembered in the state and the URL ------------
@@ -184,7 +195,12 @@ document.addEventListener("focusout", (event) => {
 // after every swap: keep the URL, the readout and the highlight in step with the new numbers
 document.addEventListener("htmx:after:swap", afterSwap);
 document.addEventListener("htmx:sse:after:message", afterSwap);
-document.addEventListener("htmx:sse:close", () => setPlayButton(false));
+// a stream that ended by itself (diverged, or its length ran out) leaves play paused
+document.addEventListener("htmx:sse:close", (event) => {
+  if (event.target.id !== "player") return;
+  if (event.target.isConnected) event.target.remove();
+  if (!playing()) setPlayButton(false);
+});
 
 function afterSwap() {
   if ($("#state")) syncUrl();
@@ -202,7 +218,9 @@ document.addEventListener("htmx:before:request", (event) => {
 });
 for (const name of ["htmx:after:request", "htmx:finally:request"]) {
   document.addEventListener(name, (event) => {
-    if (!streaming(event.target)) document.body.classList.remove("busy");
+    if (streaming(event.target)) return;
+    document.body.classList.remove("busy");
+    setTimeout(nextQueued, 0);
   });
 }
 
@@ -236,6 +254,8 @@ document.addEventListener("click", (event) => {
   else if (id === "btn-presenter") togglePresenter();
   else if (id === "btn-help") $("#help").showModal();
   else if (["btn-phase", "btn-sample", "btn-epoch", "btn-back", "btn-reset"].includes(id) && event.isTrusted) pause();
+  // a mouse click leaves no focus on the stepping and view buttons, so Space stays play / pause
+  if (event.detail > 0 && event.target.closest("header button, .controls button")) event.target.closest("button").blur();
 });
 
 document.addEventListener("change", (event) => {
