@@ -62,6 +62,19 @@ def _path(kind: str, key: str, suffix: str) -> Path:
 # --- CSV data -------------------------------------------------------------------------------------
 
 
+def check_csv_size(size: int | None, read: int) -> None:
+    """DatasetError when an uploaded CSV is over the limit, naming its real size.
+
+    ``size`` is the whole file's size when known; ``read`` how many bytes of it were read (at most
+    the limit + 1, enough to tell that an unknown size is over the limit).
+    """
+    limit = f"the limit is {datasets.MAX_CSV_BYTES // 1_000_000} MB ({datasets.MAX_CSV_BYTES:,} bytes)"
+    if size is None and read > datasets.MAX_CSV_BYTES:
+        raise datasets.DatasetError(f"The file is too large, over 1 MB: {limit}.")
+    if size is not None and size > datasets.MAX_CSV_BYTES:
+        raise datasets.DatasetError(f"The file is too large ({size:,} bytes, {size / 1e6:.2f} MB): {limit}.")
+
+
 def store_csv(data: bytes, filename: str = "", label_column: str | None = None) -> tuple[str, datasets.Dataset]:
     """Check the CSV (DatasetError with its row and column if bad), store it, and return (key, dataset)."""
     label_column = (label_column or "").strip() or None

@@ -94,3 +94,21 @@ def _values(page_html: str) -> list[str]:
     import re
 
     return re.findall(r'id="node-\d-\d"[^>]*?data-a="([^"]+)"', page_html)
+
+
+def test_a_file_over_the_limit_is_reported_with_its_real_size(client):
+    body = b"a,b\n" + b"1,x\n" * 320_000 + b"12"  # 1.28 MB, once reported as "(1,000,001 bytes)"
+    assert len(body) == 1_280_006
+    message = html.unescape(upload(client, body).text)
+    assert "The file is too large (1,280,006 bytes, 1.28 MB): the limit is 1 MB (1,000,000 bytes)." in message
+    exactly = upload(client, b"a,b\n" + b"1,x\n" * 249_999)  # 1,000,000 bytes: allowed, so read and checked
+    assert "too large" not in html.unescape(exactly.text)
+    huge = html.unescape(upload(client, b"a,b\n" + b"1,x\n" * 600_000).text)  # refused before it is read
+    assert "The file is too large (the upload is 2,40" in huge and "the limit is 1 MB" in huge
+
+
+def test_a_file_of_unknown_size_over_the_limit_is_said_to_be_over_it_without_a_wrong_number():
+    with pytest.raises(datasets.DatasetError, match=r"^The file is too large, over 1 MB: the limit is 1 MB"):
+        uploads.check_csv_size(None, datasets.MAX_CSV_BYTES + 1)
+    uploads.check_csv_size(None, datasets.MAX_CSV_BYTES)
+    uploads.check_csv_size(datasets.MAX_CSV_BYTES, datasets.MAX_CSV_BYTES)

@@ -63,9 +63,9 @@ async def pick(request: Request):
 @router.post("/ui/upload", response_class=HTMLResponse)
 async def upload(request: Request):
     """A CSV of the learner's own: checked (errors name the row and column), stored, trained on from step 0."""
-    if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_REQUEST:
-        return _message(request, "#upload-errors", f"The file is too large: the limit is "
-                                                   f"{datasets.MAX_CSV_BYTES // 1_000_000} MB ({datasets.MAX_CSV_BYTES:,} bytes).")
+    if (length := int(request.headers.get("content-length") or 0)) > MAX_UPLOAD_REQUEST:  # not even read
+        return _message(request, "#upload-errors", f"The file is too large (the upload is {length:,} bytes): the limit "
+                                                   f"is {datasets.MAX_CSV_BYTES // 1_000_000} MB ({datasets.MAX_CSV_BYTES:,} bytes).")
     try:
         form = await request.form(max_files=1, max_fields=60)
     except MultiPartException as e:
@@ -73,7 +73,11 @@ async def upload(request: Request):
     upload_file = form.get("file")
     if upload_file is None or isinstance(upload_file, str) or not upload_file.filename:
         return _message(request, "#upload-errors", "Choose a CSV file first.")
-    data = await upload_file.read(datasets.MAX_CSV_BYTES + 1)
+    data = await upload_file.read(datasets.MAX_CSV_BYTES + 1)  # one byte over the limit: enough to tell
+    try:
+        uploads.check_csv_size(upload_file.size, len(data))  # the file arrived whole: its size is its real size
+    except datasets.DatasetError as e:
+        return _message(request, "#upload-errors", str(e))
     fields = {k: str(v) for k, v in form.items() if k not in ("file", "label_column")}
     fields.update(dataset="uploaded", step="0", phase="-1")
     for key in ("noise", "pick", "edit", "load", "upload"):
