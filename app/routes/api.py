@@ -102,7 +102,7 @@ async def step_session(session_id: str, move: Move | None = None) -> dict:
 async def read_trace(
     session_id: str,
     step: Annotated[int | None, Query(ge=0, le=1_000_000, description="first step (0-based); default: the cursor's")] = None,
-    count: Annotated[int, Query(ge=1, le=500)] = 1,
+    count: Annotated[int, Query(ge=1, le=100, description="how many steps (at most 100 per request)")] = 1,
 ) -> dict:
     """The trace of ``count`` steps from ``step``, in the documented format (docs/trace-format.md)."""
     session = _session(session_id)
