@@ -8,10 +8,12 @@ with all its digits (Python's repr), so an export read back gives the very same 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -54,35 +56,38 @@ def loss_csv(losses: np.ndarray, rows: np.ndarray, labels: np.ndarray, predicted
 
 # --- the network picture as a file ------------------------------------------------------------
 
-LABEL_ROOM = 110
+SCREEN_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"
+NETWORK_SECTION = "/* --- the network"  # the part of app.css that styles the picture
+LABEL_ROOM = 110  # beside the output layer for the class names, which the page lets overflow
+MOTION = ("transition", "animation")  # a file is still: every value shows at once
 
-SVG_STYLE = """
-  text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
-  .layer-title { font-size: 15px; font-weight: 700; text-anchor: middle; fill: #1d2330; }
-  .layer-sub { font-size: 12px; text-anchor: middle; fill: #5b6475; }
-  .edge { stroke-linecap: round; }
-  .edge.negative { stroke-dasharray: 6 3; }
-  .crowded .edge.negative { stroke-dasharray: none; }
-  .node circle { stroke: #4a5060; stroke-width: 1.2px; }
-  .node.pending circle { stroke-dasharray: 3 3; fill: #fff; }
-  .node.backward circle { stroke: #5e3c99; stroke-width: 2px; }
-  .node-value { font-size: 11px; text-anchor: middle; dominant-baseline: central; }
-  .node-sub { font-size: 10px; text-anchor: middle; fill: #5b6475; }
-  .pixel { stroke: #c7c7c7; stroke-width: 0.5px; }
-  .edge-tag { font-size: 11px; fill: #1d2330; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-  .halo { stroke: #ffd54f; opacity: 0.55; stroke-linecap: round; }
-  .pulse { display: none; }
-  .mirror-only { opacity: 0; }
-  .mirrored .mirror-only { opacity: 1; }
-  .mirrored .normal-only { opacity: 0; }
-  .mirrored #net-body { transform: scaleX(-1); transform-origin: 500px 300px; }
-  .mirrored #net-body text { transform: scaleX(-1); transform-box: fill-box; transform-origin: center; }
-  .is-diverged .node-value { fill: #b2182b; font-weight: 700; }
-"""
+
+@functools.lru_cache(maxsize=1)
+def network_style() -> str:
+    """The screen's own rules for the network picture (app.css), for a file: variables filled in, no motion."""
+    css = SCREEN_CSS.read_text(encoding="utf-8")
+    root = re.search(r":root\s*\{([^}]*)\}", css).group(1)
+    variables = dict(re.findall(r"--([\w-]+):\s*([^;]+);", root))
+    font = re.search(r"(?<![-\w])font-family:\s*([^;]+);", root).group(1)
+    start = css.index(NETWORK_SECTION)
+    section = css[css.index("\n", start):css.find("\n/* --- ", start + 1)]
+    section = re.sub(r"/\*.*?\*/", "", section, flags=re.DOTALL)
+    section = re.sub(r"@keyframes[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", section)
+    rules = [f".net {{ font-family: {font}; }}"]
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", section):
+        kept = [d.strip() for d in body.split(";") if d.strip() and not d.strip().startswith(MOTION)]
+        kept = [re.sub(r"var\(--([\w-]+)\)", lambda m: variables[m.group(1)].strip(), d) for d in kept]
+        if kept:
+            rules.append(f"{' '.join(selector.split())} {{ {'; '.join(kept)}; }}")
+    return "\n".join([*rules, ".pulse { display: none; }"])  # the values travelling along edges: motion only
 
 
 def standalone_svg(svg: str) -> str:
-    """The page's network <svg> as a file of its own: XML declaration, size and the styles it needs."""
+    """The page's network <svg> as a file of its own: XML declaration, size, and the screen's styles.
+
+    The class names beside the output layer overflow the picture on the page; the file makes room
+    for them, on the right, or on the left in the mirror view (the output layer is on the left there).
+    """
     svg = svg.strip()
     match = re.match(r"<svg\b([^>]*)>", svg, flags=re.DOTALL)
     if not match:
@@ -90,13 +95,14 @@ def standalone_svg(svg: str) -> str:
     attributes = match.group(1)
     size = ""
     if box := re.search(r'viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"', attributes):
-        # room on the right for the class names written beside the outputs (the page lets them overflow)
         width, height = float(box.group(1)) + LABEL_ROOM, float(box.group(2))
-        attributes = attributes.replace(box.group(0), f'viewBox="0 0 {width:g} {height:g}"')
+        mirrored = re.search(r'\bclass="[^"]*\bmirrored\b', attributes) is not None
+        left = -LABEL_ROOM if mirrored else 0
+        attributes = attributes.replace(box.group(0), f'viewBox="{left:g} 0 {width:g} {height:g}"')
         size = f' width="{width:g}" height="{height:g}"'
     if "xmlns=" not in attributes:
         attributes = ' xmlns="http://www.w3.org/2000/svg"' + attributes
-    head = f"<svg{attributes}{size}>\n<style>{SVG_STYLE}</style>\n"
+    head = f"<svg{attributes}{size}>\n<style>\n{network_style()}\n</style>\n"
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + head + svg[match.end():] + "\n"
 
 

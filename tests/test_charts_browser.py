@@ -324,3 +324,25 @@ def test_a_fast_forward_never_blocks_another_tabs_steps(new_page):
     assert busy.locator("#ff-progress.running").count() == 1  # still training meanwhile
     busy.click("#ff-cancel")
     busy.wait_for_selector("#ff-progress.cancelled")
+
+
+def test_the_exported_network_picture_shows_every_label_whole(page, client):
+    """QA: the mirror view's file cut "versicolor" off on the left."""
+    for view in ("mirror", "normal"):
+        url = IRIS + "&hidden=8,4&activation=tanh&step=3&phase=5" + ("&view=mirror" if view == "mirror" else "")
+        svg = client.get("/export/network.svg?" + urlsplit(url).query).text
+        page.set_content(svg.split("?>", 1)[1])
+        outside = page.evaluate("""() => {
+            const box = document.querySelector('svg').getBoundingClientRect();
+            return [...document.querySelectorAll('svg text')]
+              .filter((t) => getComputedStyle(t.closest('g.titles') || t).opacity !== '0')
+              .map((t) => [t.textContent, t.getBoundingClientRect()])
+              .filter(([, r]) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5
+                                 || r.bottom > box.bottom + 0.5)
+              .map(([text]) => text);
+        }""")
+        assert outside == [], view
+        labels = page.eval_on_selector_all(".node-side", "els => els.map(e => [e.textContent, getComputedStyle(e).fontSize,"
+                                                         " getComputedStyle(e).fontWeight])")
+        assert [name.split(" · ")[0] for name, _, _ in labels] == ["setosa", "versicolor", "virginica"]
+        assert {(size, weight) for _, size, weight in labels} == {("14px", "600")}  # as on screen

@@ -233,3 +233,18 @@ def test_the_network_picture_is_a_standalone_svg(client):
     ids = {el.get("id") for el in root.iter()}
     assert {"node-0-0", "node-3-2", "edge-1-7-3"} <= ids
     assert "mirrored" in root.get("class") and root.find("{http://www.w3.org/2000/svg}style") is not None
+    # the output layer is on the left in the mirror: the room for its class names is on the left too
+    assert root.get("viewBox") == "-110 0 1110 600" and root.get("width") == "1110"
+    normal = ElementTree.fromstring(client.get("/export/network.svg?" + urlencode({**STATE, "step": "3"})).content)
+    assert normal.get("viewBox") == "0 0 1110 600"
+
+
+def test_the_network_picture_file_has_the_screens_styles_without_motion():
+    screen = export.SCREEN_CSS.read_text()
+    style = export.network_style()
+    for rule in (".node-side { font-size: 14px; dominant-baseline: central; fill: var(--ink); font-weight: 600; }",
+                 ".node-value { font-size: 14px;", ".layer-sub { font-size: 14px;", ".edge-tag { font-size: 13px;"):
+        assert rule in screen
+        assert rule.replace("var(--ink)", "#1d2330") in style  # the class names look as they do on screen
+    assert "var(" not in style and "transition" not in style and "animation" not in style
+    assert "font-family: system-ui" in style
