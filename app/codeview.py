@@ -185,8 +185,8 @@ def code_panel(trace: StepTrace, cursor_phase: int, notation: Notation, inspecti
     for quantity, statement in statements(trace).items():
         for code in statement.splitlines()[-1:]:
             if number := line_of(code):
-                glosses[number] = notation.gloss.get(quantity, "")
-    glosses[explain.code_lines("loss")[0]] = notation.gloss.get("loss", "")
+                glosses[number] = notation.gloss_for(quantity)
+    glosses[explain.code_lines("loss")[0]] = notation.gloss_for("loss")
 
     marks: dict[int, list[str]] = {}
     elements: dict[int, list[str]] = {}

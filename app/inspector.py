@@ -301,7 +301,7 @@ class Inspector:
         if sel.kind == "edge":
             w = self.values("forward", l)["weights"][sel.j][sel.i]
             code = self.ex(self.phase("forward", l), "z", sel.j).code
-            out.lines = [Line(self.n.words["weight"], self.n.w(l, sel.j, sel.i), [], [], float(w), "weight",
+            out.lines = [Line(self.n.word("weight", l), self.n.w(l, sel.j, sel.i), [], [], float(w), "weight",
                               (l, sel.j, sel.i), code=code)]
             out.pending = f"The weight as this step starts; it takes part in this step from “forward, layer {l}”."
         return out
@@ -360,7 +360,7 @@ class Inspector:
         filled, _ = sum_pieces(num, keep)
         formula.append(m.row(infix("+"), n.b(l, j)))
         filled.append(m.row(infix("+"), m.num(b, paren=True)))
-        return Line(self.n.words["z"], n.z(l, j), formula, filled, e.result, "z", (l, j), highlight=where, code=e.code)
+        return Line(n.word("z", l), n.z(l, j), formula, filled, e.result, "z", (l, j), highlight=where, code=e.code)
 
     def a_line(self, l: int, j: int) -> Line:
         n, v = self.n, self.values("forward", l)
@@ -380,7 +380,7 @@ class Inspector:
             formula, filled = [n.z(l, j)], [m.num(z[j])]
         else:
             formula, filled = [n.f(l, n.z(l, j))], [m.row(m.mi(n.function(l)), m.fenced(m.num(z[j])))]
-        return Line(self.n.words["a"], n.a(l, j), formula, filled, e.result, "a", (l, j), note=self.n.say(e.note), code=e.code)
+        return Line(n.word("a", l), n.a(l, j), formula, filled, e.result, "a", (l, j), note=self.n.say(e.note), code=e.code)
 
     def loss_line(self) -> Line:
         n, phase = self.n, self.phase("loss")
@@ -413,7 +413,7 @@ class Inspector:
         return m.sub(m.mi(letter), m.index(k))
 
     def output_error_line(self, k: int) -> Line:
-        """∂E/∂a_k of the output, from the loss (Udacity: error = y − ŷ, the same number negated)."""
+        """∂E/∂a_k of the output, from the loss (Udacity: error = −∂E/∂ŷ, the same number negated)."""
         n, phase = self.n, self.phase("loss")
         v, e = phase.values, self.ex(phase, "error", k)
         name, o, t, L = v["loss_function"], v["output"], v["target"], self.L
@@ -432,7 +432,7 @@ class Inspector:
             top_n = m.row(tn, m.mo("−"), on) if flip else m.row(on, m.mo("−"), tn)
             formula = [m.frac(top_s, m.row(ok, m.dot(), m.fenced(m.row(m.mn("1"), m.mo("−"), ok))))]
             filled = [m.frac(top_n, m.row(on, m.dot(), m.fenced(m.row(m.mn("1"), m.mo("−"), on))))]
-        return Line(self.n.words["error"], n.error(L, k), formula, filled, self.s * e.result, "error", (L, k),
+        return Line(n.word("error", L), n.error(L, k), formula, filled, self.s * e.result, "error", (L, k),
                     note=self.n.say(e.note), code=e.code)
 
     def error_line(self, l: int, j: int, keep: int | None = None) -> Line:
@@ -441,13 +441,13 @@ class Inspector:
         phase = self.phase("backward", l)
         e = self.ex(phase, "error", j)
         if l == self.L:
-            return Line(self.n.words["error"], n.error(l, j), [m.mtext("from the loss")], [],
+            return Line(n.word("error", l), n.error(l, j), [m.mtext("from the loss")], [],
                         self.s * e.result, "error", (l, j), note="the output error: the input of the mirrored network", code=e.code)
         sym = [product(n.w(l + 1, k, j), n.term(l + 1, k)) for k in range(len(e.terms))]
         num = [product(m.num(t.coefficient, paren=True), m.num(self.s * t.value, paren=True)) for t in e.terms]
         formula, where = sum_pieces(sym, keep)
         filled, _ = sum_pieces(num, keep)
-        return Line(self.n.words["error"], n.error(l, j), formula, filled, self.s * e.result, "error", (l, j),
+        return Line(n.word("error", l), n.error(l, j), formula, filled, self.s * e.result, "error", (l, j),
                     highlight=where, code=e.code)
 
     def f_prime_lines(self, l: int, j: int) -> list[Line]:
@@ -470,7 +470,7 @@ class Inspector:
                            [m.row(m.mn("1"), m.mtext(" if "), zn, m.mo(">"), m.mn("0"), m.mtext(", else 0.01"))]),
             "identity": ([one], []),
         }[name]
-        return [Line(self.n.words["f_prime"], n.f_prime(l, j), formula, filled, e.result, "f_prime", (l, j),
+        return [Line(n.word("f_prime", l), n.f_prime(l, j), formula, filled, e.result, "f_prime", (l, j),
                      note=self.n.say(e.note), code=e.code)]
 
     def term_line(self, l: int, j: int) -> Line:
@@ -478,11 +478,13 @@ class Inspector:
         n, phase = self.n, self.phase("backward", l)
         v, e = phase.values, self.ex(phase, "error_term", j)
         s = self.s
+        if l == self.L and n.output_term_is_y_minus_y_hat():
+            return self.y_minus_y_hat_line(j, e)
         if v["activation"] == "softmax":
             sym = [product(m.frac(m.row(m.mo("∂"), n.a(l, k)), m.row(m.mo("∂"), n.z(l, j))), n.error(l, k))
                    for k in range(len(e.terms))]
             num = [product(m.num(t.coefficient, paren=True), m.num(s * t.value, paren=True)) for t in e.terms]
-            return Line(self.n.words["error_term"], n.term(l, j), sum_pieces(sym)[0], sum_pieces(num)[0],
+            return Line(n.word("error_term", l), n.term(l, j), sum_pieces(sym)[0], sum_pieces(num)[0],
                         s * e.result, "error_term", (l, j), note=self.n.say(e.note), code=e.code)
         f_prime = v["f_prime"][j]
         if l < self.L:  # the sum written out inside the brackets, each term its own piece
@@ -492,12 +494,26 @@ class Inspector:
         else:
             formula = [product(n.error(l, j), n.f_prime(l, j))]
             filled = [product(m.num(s * v["error"][j], paren=True), m.num(f_prime, paren=True))]
-        return Line(self.n.words["error_term"], n.term(l, j), formula, filled, s * e.result, "error_term",
+        return Line(n.word("error_term", l), n.term(l, j), formula, filled, s * e.result, "error_term",
                     (l, j), note=self.n.say(e.note), code=e.code)
+
+    def y_minus_y_hat_line(self, j: int, e: explain.Explanation) -> Line:
+        """Udacity's output_error_term after cross-entropy, y − ŷ, as its code writes it: the trace's δ, sign flipped."""
+        n, L, loss = self.n, self.L, self.values("loss")
+        t, o = loss["target"], loss["output"]
+        formula = [m.row(self.target_symbol(j), m.mo("−"), n.a(L, j))]
+        filled = [m.row(m.num(t[j], paren=True), m.mo("−"), m.num(o[j], paren=True))]
+        f = n.function(L)
+        chain = ("Σₖ ∂ŷₖ/∂hⱼ · errorₖ, through softmax's Jacobian" if n.is_softmax(L)
+                 else f"error · {f}′(h) = (y − ŷ) / (ŷ(1 − ŷ)) · ŷ(1 − ŷ)")
+        note = (f"cross-entropy after {f}: Udacity's code writes output_error_term = y − ŷ directly. The chain "
+                f"rule, {chain}, comes out as the same number: the engine's δ = ŷ − y, sign flipped.")
+        return Line(n.word("error_term", L), n.term(L, j), formula, filled, self.s * e.result, "error_term", (L, j),
+                    note=note, code=e.code)
 
     def grad_b_line(self, l: int, j: int) -> Line:
         n, e = self.n, self.ex(self.phase("backward", l), "grad_biases", j)
-        return Line(self.n.words["bias_gradient"], n.grad_b(l, j), [n.term(l, j)], [], self.s * e.result, "grad_biases", (l, j),
+        return Line(n.word("bias_gradient", l), n.grad_b(l, j), [n.term(l, j)], [], self.s * e.result, "grad_biases", (l, j),
                     note="a bias is a weight on a constant input 1", code=e.code)
 
     def grad_w_line(self, l: int, j: int, i: int) -> Line:
@@ -505,7 +521,7 @@ class Inspector:
         v = self.values("backward", l)
         formula = [product(n.term(l, j), n.a(l - 1, i))]
         filled = [product(m.num(self.s * v["error_term"][j], paren=True), m.num(v["activations_in"][i], paren=True))]
-        return Line(self.n.words["gradient"], n.grad_w(l, j, i), formula, filled, self.s * e.result, "grad_weights",
+        return Line(n.word("gradient", l), n.grad_w(l, j, i), formula, filled, self.s * e.result, "grad_weights",
                     (l, j, i), note=self.n.say(e.note), code=e.code)
 
     def update_pieces(self, old: Markup, old_n: float, grad: Markup, grad_n: float) -> tuple[list, list]:
@@ -520,14 +536,14 @@ class Inspector:
         e = self.ex(self.phase("update", l), "new_weights", j, i)
         formula, filled = self.update_pieces(n.w(l, j, i), v["weights"][j][i], n.grad_w(l, j, i), v["grad_weights"][j][i])
         return Line("the update", n.w(l, j, i), formula, filled, e.result, "new_weights", (l, j, i), arrow=True,
-                    note=self.n.words["update_rule"], code=e.code)
+                    note=n.word("update_rule", l), code=e.code)
 
     def new_b_line(self, l: int, j: int) -> Line:
         n, v = self.n, self.values("update", l)
         e = self.ex(self.phase("update", l), "new_biases", j)
         formula, filled = self.update_pieces(n.b(l, j), v["biases"][j], n.grad_b(l, j), v["grad_biases"][j])
         return Line("the update", n.b(l, j), formula, filled, e.result, "new_biases", (l, j), arrow=True,
-                    note=self.n.words["update_rule"], code=e.code)
+                    note=n.word("update_rule", l), code=e.code)
 
     # --- the mirror reading
     def mirror_reading(self, l: int, j: int) -> tuple[str, list[tuple[Line, Line]]]:
@@ -547,7 +563,7 @@ class Inspector:
                 n.w(l + 1, "k", j), n.term(l + 1, "k")))], [], None)
             text = (f"In the mirror, neuron {j + 1} is a feed-forward neuron: its inputs are the error terms of "
                     f"layer {l + 1}, its weights are the weights that leave it (row {j + 1} of W{superscript(f'({l + 1})')}ᵀ), and "
-                    f"its activation multiplies by {n.function(l)}′(z) where the forward pass applied "
+                    f"its activation multiplies by {n.function(l)}′({n.z_letter}) where the forward pass applied "
                     f"{n.function(l)}.")
         return text, [(forward, source), (activation, term)]
 
@@ -603,7 +619,7 @@ class Inspector:
             out.mirror_text = ("The mirror reading: this phase is a feed-forward layer whose inputs are "
                                + ("the output errors" if l == self.L else f"the error terms of layer {l + 1}")
                                + (f", whose weights are W{superscript(f'({l + 1})')}ᵀ" if l < self.L else "")
-                               + f", and whose activation multiplies by {n.function(l)}′(z{superscript(f'({l})')}).")
+                               + f", and whose activation multiplies by {n.function(l)}′({n.z_letter}{superscript(f'({l})')}).")
         else:
             op = n.update_sign()
             out.vector = [

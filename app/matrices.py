@@ -150,7 +150,8 @@ def matrix_view(trace: StepTrace, cursor_phase: int, notation: Notation) -> Matr
         t = Operand("t", m.mi("y" if n.key != "textbook" else "t"), column(v["target"]), L, vector=True)
         error = Operand("error", n.error(L), column(s * np.asarray(v["error"])), L, vector=True)
         view.equations = [Equation("the output and the target", [o, ",", t]),
-                          Equation("the output error, where the backward pass starts", [error])]
+                          Equation(f"the output error, where the backward pass starts: {n.word('error', L)}",
+                                   [error])]
         view.note = f"loss {n.loss_letter} = {v['loss']:.4g}"
     elif phase.kind == "backward":
         f_prime = np.asarray(v["f_prime"])

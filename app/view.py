@@ -227,14 +227,14 @@ def _diverged_seen(trace: StepTrace, phase: int) -> bool:
 
 def _node(spot, l, L, k: Known, phase: Phase | None, err_scale, trace: StepTrace, data, words: Notation) -> NodeView:
     j = spot.index
-    say, sign = words.words, words.sign  # the notation's labels; Udacity's errors have the other sign
+    say, sign = words.layer_words(l), words.sign  # this layer's labels; Udacity's errors have the other sign
     info: list[tuple[str, str]] = []
     name = layer_name(l, L)
     backward_time = phase is not None and phase.kind in ("backward", "update")
     class_names = data.class_names
     if l == 0:
         x = float(k.a[0][j])
-        info.append(("input a", fmt(x)))
+        info.append((say["input"], fmt(x)))
         feature = data.feature_names[j] if j < len(data.feature_names) else f"x{j + 1}"
         label = f"{name}, {feature}: {fmt(x)}"
         fill = layout.grey(x) if spot.pixel else layout.colour(x, 1.5)

@@ -41,3 +41,14 @@ def test_every_term_in_every_notation(client):
     assert "error_term" in error_term and "∂E/∂z" in error_term
     assert '<th scope="col" class="current">Udacity</th>' in page
     assert 'href="/?dataset=iris' in page and "notation=udacity" in page  # back to the same network
+
+
+def test_udacity_error_is_y_minus_y_hat_for_squared_error_only(client):
+    page = client.get(f"/glossary?{QUERY}&notation=udacity").text  # iris: softmax output, cross-entropy
+    answer = section(page, "error-vs-error-term")
+    assert "that is y − ŷ for <b>squared error</b> only" in answer
+    assert "output_error_term = y − ŷ, which is −δ" in answer
+    udacity = re.search(r'<figure class="example" data-notation="udacity">(.*?)</figure>', answer, re.DOTALL)[1]
+    words = re.findall(r'<span class="words">([^<]*)</span>', udacity)
+    assert words[0].startswith("hidden_error = −∂E/∂a") and words[2].startswith("hidden_error_term")
+    assert not any("y − ŷ" in w for w in words)  # a hidden neuron's error is never y − ŷ

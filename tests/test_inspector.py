@@ -114,3 +114,35 @@ def test_a_whole_phase(iris):
 @pytest.mark.parametrize("text_", ["", "node-9-0", "node-1-5", "edge-1-0-4", "phase2", "edge-0-0-0"])
 def test_selections_that_do_not_fit_select_nothing(text_):
     assert inspector.parse_selection(text_, [4, 5, 3]).kind == "none"
+
+
+def test_udacity_output_after_cross_entropy_reads_as_its_code(iris):
+    # error = −∂E/∂ŷ = y/ŷ (not y − ŷ), and output_error_term = y − ŷ, the trace's −δ
+    n = notation.get("udacity").bound(2, [None, "sigmoid", "softmax"], "cross_entropy")
+    loss, v = iris.phases[LOSS].values, iris.phases[B2].values
+    k = int(loss["target"].argmax())
+    by = {line.quantity: line for line in inspector.inspect(iris, B2, f"node-2-{k}", n).lines}
+    assert by["error"].words == "error = −∂E/∂ŷ = y / ŷ (cross-entropy: not y − ŷ)"
+    assert by["error"].value == -v["error"][k]
+    term = by["error_term"]
+    assert term.words == "output_error_term δ = y − ŷ (cross-entropy: the textbook's −δ)"
+    assert numbers(term.html()) == [loss["target"][k], loss["output"][k], -v["error_term"][k]]
+    assert text(term.html()).startswith(f"error_term{k + 1}(2)=y{k + 1}−ŷ{k + 1}=1−")
+    assert "writes output_error_term = y − ŷ directly" in term.note
+    hidden = inspector.inspect(iris, B1, "node-1-0", n).lines
+    assert [line.words.split(" ")[0] for line in hidden] == ["hidden_error", "σ′(h)", "hidden_error_term", "del_b"]
+    assert not any("y − ŷ" in line.words for line in hidden)
+
+
+def test_the_layers_activation_heads_its_lines_in_every_notation():
+    trainer = Trainer(from_query({"dataset": "iris", "hidden": "5", "activation": "relu", "seed": "1"}))
+    trace = trainer.step()
+    for key, f_prime, term in (("3b1b", "ReLU′(z)", "∂C/∂z = ReLU′(z) · ∂C/∂a"),
+                               ("udacity", "ReLU′(h)", "hidden_error_term δ = hidden_error · ReLU′(h) (the textbook's −δ)"),
+                               ("textbook", "ReLU′(z)", "error term δ = ∂E/∂z")):
+        n = notation.for_network(key, trainer.network)
+        found = inspector.inspect(trace, B1, "node-1-0", n)
+        assert [line.words for line in found.lines][1:3] == [f_prime, term]
+        assert "ReLU′" in found.mirror_text and "σ" not in found.mirror_text
+        forward = inspector.inspect(trace, F2, "node-2-0", n).lines[1]
+        assert forward.words in ("a = softmax(z)", "output ŷ = softmax(h)")

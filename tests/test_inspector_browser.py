@@ -149,7 +149,7 @@ def test_code_panel_follows_the_animation_and_marks_the_selected_neuron(page):
 
 
 @pytest.mark.parametrize("key, input_title, inspector_lhs, info_word", [
-    ("udacity", "input x", "error_term1(1)", "error_term δ = error · f′(h) (the textbook's −δ)"),
+    ("udacity", "input x", "error_term1(1)", "hidden_error_term δ = hidden_error · σ′(h) (the textbook's −δ)"),
     ("3b1b", "input a⁽⁰⁾", "∂C∂z1(1)", "∂C/∂z = σ′(z) · ∂C/∂a"),
     ("textbook", "input a⁰", "δ1(1)", "error term δ = ∂E/∂z"),
 ])
