@@ -66,6 +66,7 @@ def gradcheck_context(state: PageState, session: Session, selection: str = "") -
     key = (state.config, state.cursor.step)
     checks = gradcheck.check(trace, session.trainer.network, key)
     return {"checks": checks, "step": state.cursor.step + 1, "notation": n, "threshold": gradcheck.PASS,
+            "noise": gradcheck.NOISE,
             "symbol": lambda c, e: _entry_symbol(n, c.layer, e), "passed": all(c.passed for c in checks),
             "fmt": lambda x: format_number(x, 6)}
 
