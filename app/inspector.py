@@ -104,7 +104,8 @@ class Line:
     """One equation, ``lhs = formula = filled = result``: symbols, this step's numbers, the trace's number.
 
     ``formula`` and ``filled`` are lists of pieces; each piece after the first starts with its
-    operator, and each is typeset as its own <math>, so a long sum wraps between terms.
+    operator, and each is typeset as its own <math>, so a long sum wraps between terms. ``prose``
+    is words in place of a formula ("from the loss"): HTML text beside the maths, so it wraps.
     """
 
     words: str
@@ -118,6 +119,7 @@ class Line:
     arrow: bool = False  # "←" (an assignment: the update) instead of "="
     note: str = ""
     highlight: int | None = None  # the piece of formula/filled that belongs to the selected weight
+    prose: str = ""  # words in place of a formula, after "lhs ="
 
     @property
     def result(self) -> Markup:
@@ -127,6 +129,9 @@ class Line:
         """The equation as wrapping <math> chunks."""
         op = "←" if self.arrow else "="
         chunks = [m.math(self.lhs, class_="lhs")]
+        if self.prose:
+            chunks.append(m.math(infix(op), class_="piece"))
+            chunks.append(m.element("span", self.prose, class_="prose"))
         for part_index, pieces in enumerate((self.formula, self.filled)):
             for k, piece in enumerate(pieces):
                 lead = infix(op) if k == 0 else Markup("")
@@ -441,8 +446,8 @@ class Inspector:
         phase = self.phase("backward", l)
         e = self.ex(phase, "error", j)
         if l == self.L:
-            return Line(n.word("error", l), n.error(l, j), [m.mtext("from the loss")], [],
-                        self.s * e.result, "error", (l, j), note="the output error: the input of the mirrored network", code=e.code)
+            return Line(n.word("error", l), n.error(l, j), [], [], self.s * e.result, "error", (l, j), prose="from the loss",
+                        note="the output error: the input of the mirrored network", code=e.code)
         sym = [product(n.w(l + 1, k, j), n.term(l + 1, k)) for k in range(len(e.terms))]
         num = [product(m.num(t.coefficient, paren=True), m.num(self.s * t.value, paren=True)) for t in e.terms]
         formula, where = sum_pieces(sym, keep)
@@ -555,7 +560,7 @@ class Inspector:
         activation = Line("forward", n.a(l, j), [n.f(l, n.z(l, j))], [], None)
         term = Line("mirror", n.term(l, j), [product(n.f_prime(l, j), n.error(l, j))], [], None)
         if l == self.L:
-            source = Line("mirror", n.error(l, j), [m.mtext("the loss's derivative: the mirror's input")], [], None)
+            source = Line("mirror", n.error(l, j), [], [], None, prose="the loss's derivative: the mirror's input")
             text = (f"In the mirror, neuron {j + 1} of the output layer is an input neuron: it receives the output "
                     f"error and applies {n.function(l)}′ where the forward pass applied {n.function(l)}.")
         else:
@@ -607,9 +612,9 @@ class Inspector:
             out.lines = [self.loss_line()] + [self.output_error_line(k) for k in range(min(len(v["error"]), MAX_ROWS))]
             self.more(out, len(v["error"]))
         elif phase.kind == "backward":
-            source = [m.mtext("from the loss")] if l == self.L else [m.row(n.W(l + 1, transposed=True), n.term(l + 1))]
+            source = [] if l == self.L else [m.row(n.W(l + 1, transposed=True), n.term(l + 1))]
             out.vector = [
-                Line("", n.error(l), source, [], None),
+                Line("", n.error(l), source, [], None, prose="from the loss" if l == self.L else ""),
                 Line("", n.term(l), [m.row(n.f_prime(l), m.mo("⊙"), n.error(l))], [], None),
                 Line("", n.grad_w(l), [m.row(n.term(l), m.sup(n.a(l - 1), m.mi("T", mathvariant="normal")))], [], None),
             ]

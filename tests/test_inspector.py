@@ -146,3 +146,13 @@ def test_the_layers_activation_heads_its_lines_in_every_notation():
         assert "ReLU′" in found.mirror_text and "σ" not in found.mirror_text
         forward = inspector.inspect(trace, F2, "node-2-0", n).lines[1]
         assert forward.words in ("a = softmax(z)", "output ŷ = softmax(h)")
+
+
+def test_words_in_place_of_a_formula_are_text_that_wraps_not_mathml(iris):
+    found = inspector.inspect(iris, B2, "node-2-0", textbook(output="softmax"))
+    (_, source), _ = found.mirror
+    assert '<span class="prose">the loss&#39;s derivative: the mirror&#39;s input</span>' in str(source.html())
+    assert "<mtext" not in str(source.html())
+    error = found.lines[0]
+    assert error.prose == "from the loss" and "<mtext" not in str(error.html())
+    assert numbers(error.html()) == [iris.phases[B2].values["error"][0]]

@@ -261,3 +261,24 @@ def test_tour_can_be_skipped(page, new_page):
     other.keyboard.press("Escape")
     assert other.locator("#tour").is_hidden()
     assert other.evaluate("localStorage.getItem('mirrorprop.tour')") == "skipped"
+
+
+def overflowing(page, panel: str) -> list:
+    """Elements of the open side panel that reach past its content box (into its padding, or beyond)."""
+    return page.evaluate("""(panel) => {
+        const element = document.getElementById(panel);
+        const right = element.getBoundingClientRect().right - parseFloat(getComputedStyle(element).paddingRight);
+        return [...element.querySelectorAll('*')]
+            .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > right + 1; })
+            .map(e => e.tagName + ': ' + (e.textContent || '').slice(0, 60));
+    }""", panel)
+
+
+def test_the_mirror_table_fits_the_inspector_at_1366(new_page):
+    page = new_page(viewport={"width": 1366, "height": 768})
+    open_at(page, B2, "&panel=inspect")
+    page.click("#node-2-1-c")
+    wait_panel(page, "inspector", B2, "node-2-1")
+    prose = page.locator("#inspector-body .mirror-table .prose")
+    assert prose.inner_text() == "the loss's derivative: the mirror's input"
+    assert overflowing(page, "panel-inspect") == []
