@@ -194,6 +194,28 @@ def product(*factors: Markup) -> Markup:
 
 
 @dataclass
+class Related:
+    """Weights or neurons to select from the inspector: the first few as buttons, the rest behind "N more"."""
+
+    title: str
+    items: list[tuple[str, str]]  # (selection id, label)
+    note: str = ""
+
+    @property
+    def shown(self) -> int:
+        """How many are buttons from the start: all of a short list, MAX_TERMS of a long one."""
+        return len(self.items) if len(self.items) <= MAX_TERMS + 2 else MAX_TERMS
+
+    @property
+    def first(self) -> list[tuple[str, str]]:
+        return self.items[: self.shown]
+
+    @property
+    def rest(self) -> list[tuple[str, str]]:
+        return self.items[self.shown :]
+
+
+@dataclass
 class Inspection:
     """What the inspector shows for a selection at a cursor."""
 
@@ -206,7 +228,7 @@ class Inspection:
     mirror_text: str = ""
     mirror: list[tuple[Line, Line]] = field(default_factory=list)  # (forward reading, mirror reading)
     bridge: list[Line] = field(default_factory=list)  # this notation against the textbook
-    related: list[tuple[str, str]] = field(default_factory=list)  # (selection id, label): weights to pick
+    related: list[Related] = field(default_factory=list)  # connected weights or neurons, to select
     pending: str = ""  # nothing computed yet: what will be
     notes: list[str] = field(default_factory=list)
 
@@ -225,6 +247,10 @@ class Inspector:
     # names for people
     def layer_name(self, l: int) -> str:
         return "input layer" if l == 0 else ("output layer" if l == self.L else f"hidden layer {l}")
+
+    def the_layer(self, l: int) -> str:
+        """"the input layer", "hidden layer 2", "the output layer": a layer's name inside a sentence."""
+        return self.layer_name(l) if 0 < l < self.L else "the " + self.layer_name(l)
 
     def neuron_name(self, l: int, j: int) -> str:
         name = f"{self.layer_name(l)}, neuron {j + 1}"
@@ -266,6 +292,8 @@ class Inspector:
             out.now = now
         if sel.kind == "phase" and p is not None:
             out.explained_by = self.trace.phases[p].title
+        if sel.kind == "node":
+            out.related = self.connections(sel.layer, sel.j)
         return out
 
     # --- neurons
@@ -274,7 +302,6 @@ class Inspector:
         out = Inspection(sel, self.neuron_name(l, j))
         if phase.kind == "forward":
             out.lines = [self.z_line(l, j), self.a_line(l, j)]
-            out.related = self.incoming(l, j)
         elif phase.kind == "loss":
             out.lines = [self.loss_line(), self.output_error_line(j)]
             out.bridge = self.error_bridge(l, j)
@@ -283,10 +310,8 @@ class Inspector:
                          self.grad_b_line(l, j)]
             out.mirror_text, out.mirror = self.mirror_reading(l, j)
             out.bridge = self.error_bridge(l, j) + self.term_bridge(l, j)
-            out.related = self.incoming(l, j)
         else:
             out.lines = [self.new_b_line(l, j)]
-            out.related = self.incoming(l, j)
             out.notes.append("Its incoming weights move in the same update: select one to see its step.")
         return out
 
@@ -347,13 +372,24 @@ class Inspector:
                                f"{i + 1}: the same weight, read as entry ({i + 1}, {j + 1}) of Wᵀ.")
         else:
             out.lines = [self.new_w_line(l, j, i)]
-        out.related = [(f"node-{l}-{j}", f"to: {self.neuron_name(l, j)}"),
-                       (f"node-{l - 1}-{i}", f"from: {self.neuron_name(l - 1, i)}")]
+        out.related = [Related("the neurons it joins", [(f"node-{l}-{j}", f"to: {self.neuron_name(l, j)}"),
+                                                         (f"node-{l - 1}-{i}", f"from: {self.neuron_name(l - 1, i)}")])]
         return out
 
-    def incoming(self, l: int, j: int) -> list[tuple[str, str]]:
-        n_in = len(self.values("forward", l)["inputs"])
-        return [(f"edge-{l}-{j}-{i}", f"weight from neuron {i + 1}") for i in range(min(n_in, MAX_TERMS))]
+    def connections(self, l: int, j: int) -> list[Related]:
+        """Neuron j's incoming weights (its forward sum) and outgoing weights (the mirror's, for its error)."""
+        sizes = [len(self.trace.input)] + [len(self.values("forward", k)["z"]) for k in range(1, self.L + 1)]
+        out = []
+        if l >= 1:
+            out.append(Related(f"{sizes[l - 1]} incoming weights, from {self.the_layer(l - 1)}",
+                               [(f"edge-{l}-{j}-{i}", f"from neuron {i + 1}") for i in range(sizes[l - 1])],
+                               "they carry the forward pass into this neuron's sum"))
+        if l < self.L:
+            out.append(Related(f"{sizes[l + 1]} outgoing weights, to {self.the_layer(l + 1)}",
+                               [(f"edge-{l + 1}-{k}-{j}", f"to neuron {k + 1}") for k in range(sizes[l + 1])],
+                               "the mirror's weights: they carry the next layer's error terms back into this "
+                               "neuron's error"))
+        return out
 
     # --- the lines, one per quantity
     def z_line(self, l: int, j: int, keep: int | None = None) -> Line:

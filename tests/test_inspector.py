@@ -156,3 +156,28 @@ def test_words_in_place_of_a_formula_are_text_that_wraps_not_mathml(iris):
     error = found.lines[0]
     assert error.prose == "from the loss" and "<mtext" not in str(error.html())
     assert numbers(error.html()) == [iris.phases[B2].values["error"][0]]
+
+
+@pytest.fixture(scope="module")
+def digits():
+    trainer = Trainer(from_query({"dataset": "digits", "hidden": "8", "seed": "1"}))
+    return trainer.step()
+
+
+def test_a_neuron_lists_every_incoming_and_outgoing_weight(digits):
+    n = notation.get("textbook").bound(2, [None, "sigmoid", "softmax"])
+    incoming, outgoing = inspector.inspect(digits, B1, "node-1-2", n).related
+    assert incoming.title == "64 incoming weights, from the input layer"
+    assert [id_ for id_, _ in incoming.items] == [f"edge-1-2-{i}" for i in range(64)]
+    assert len(incoming.first) == inspector.MAX_TERMS and len(incoming.rest) == 64 - inspector.MAX_TERMS
+    # the outgoing weights are the mirror's: row 3 of W⁽²⁾ᵀ, from neuron 3 to each output
+    assert outgoing.title == "10 outgoing weights, to the output layer" and "mirror" in outgoing.note
+    assert [id_ for id_, _ in outgoing.items] == [f"edge-2-{k}-2" for k in range(10)]
+    assert len(outgoing.first) == 10 and not outgoing.rest  # a short list is shown whole
+    sizes = [64, 8, 10]
+    assert all(inspector.parse_selection(id_, sizes).kind == "edge" for id_, _ in incoming.items + outgoing.items)
+    # an input neuron has only outgoing weights, an output neuron only incoming ones
+    assert [g.title for g in inspector.inspect(digits, B1, "node-0-5", n).related] == [
+        "8 outgoing weights, to hidden layer 1"]
+    assert [g.title for g in inspector.inspect(digits, B1, "node-2-0", n).related] == [
+        "8 incoming weights, from hidden layer 1"]

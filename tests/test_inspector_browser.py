@@ -282,3 +282,18 @@ def test_the_mirror_table_fits_the_inspector_at_1366(new_page):
     prose = page.locator("#inspector-body .mirror-table .prose")
     assert prose.inner_text() == "the loss's derivative: the mirror's input"
     assert overflowing(page, "panel-inspect") == []
+
+
+def test_every_weight_of_a_big_layer_can_be_reached_from_the_inspector(page):
+    page.goto("/?dataset=digits&hidden=8&seed=1&step=0&phase=0&panel=inspect")
+    page.wait_for_selector("#network")
+    page.evaluate("window.mirrorpropInspector.select('node-1-2')")
+    page.wait_for_selector("#inspector-body[data-selection='node-1-2']")
+    more = page.locator("#inspector-body details.more summary").first
+    assert more.inner_text() == "56 more (9–64) · or click an edge in the picture"
+    more.click()
+    page.click("#inspector-body [data-select='edge-1-2-40']")
+    page.wait_for_selector("#inspector-body[data-selection='edge-1-2-40']")
+    assert page.locator("#inspector-title").inner_text() == (
+        "weight from input layer neuron 41 to hidden layer 1 neuron 3")
+    assert page.locator("#inspector-body math.this-term").count() == 2  # its term of the sum, symbols and numbers
