@@ -297,3 +297,25 @@ def test_every_weight_of_a_big_layer_can_be_reached_from_the_inspector(page):
     assert page.locator("#inspector-title").inner_text() == (
         "weight from input layer neuron 41 to hidden layer 1 neuron 3")
     assert page.locator("#inspector-body math.this-term").count() == 2  # its term of the sum, symbols and numbers
+
+
+def test_presenter_mode_enlarges_the_explaining_panels(new_page):
+    """At 1920×1080 the inspector, code, matrices, check and glossary grow by at least a third in presenter mode."""
+    page = new_page(viewport={"width": 1920, "height": 1080})
+    probes = {"inspect": ("inspector", ".eq"), "code": ("code", ".source"), "matrices": ("matrices", "math.matrix mn"),
+              "check": ("gradcheck", ".check-table td")}
+    sizes = {}
+    for presenter in ("", "&presenter=1"):
+        for tab, (panel, selector) in probes.items():
+            open_at(page, B1, f"&panel={tab}{presenter}")
+            if tab == "inspect":
+                page.evaluate("window.mirrorpropInspector.select('node-1-0')")
+            wait_panel(page, panel, B1)
+            page.wait_for_selector(f"#{panel}-body {selector}")
+            size = page.eval_on_selector(f"#{panel}-body {selector}", "e => parseFloat(getComputedStyle(e).fontSize)")
+            sizes[tab, bool(presenter)] = size
+        page.goto(f"/glossary?{QUERY}&step=0&phase={B1}{presenter}")
+        sizes["glossary", bool(presenter)] = page.eval_on_selector(".terms", "e => parseFloat(getComputedStyle(e).fontSize)")
+    for tab in (*probes, "glossary"):
+        assert sizes[tab, True] >= 1.3 * sizes[tab, False], (tab, sizes[tab, False], sizes[tab, True])
+    assert sizes["code", True] >= 16 and sizes["matrices", True] >= 20
