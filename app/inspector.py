@@ -24,6 +24,7 @@ from app.trace import Phase, StepTrace
 
 MAX_TERMS = 8  # a longer sum shows its first terms, the selected one, and its last
 MAX_ROWS = 12  # neurons listed for a whole phase
+SPACE = "\u00a0"  # MathML trims plain spaces at the ends of an <mtext>; a no-break space stays
 
 
 # --- what is selected, and which phase explains it ----------------------------------------
@@ -156,7 +157,7 @@ def sum_pieces(terms: list[Markup], keep: int | None = None) -> tuple[list[Marku
     pieces, where, previous = [], None, -1
     for k in shown:
         if k > previous + 1:
-            pieces.append(m.row(infix("+"), m.mi("⋯"), m.mtext(f" {k - previous - 1} more ")))
+            pieces.append(m.row(infix("+"), m.mi("⋯"), m.mtext(f"{SPACE}{k - previous - 1} more{SPACE}")))
         if k == keep:
             where = len(pieces)
         pieces.append(terms[k] if not pieces else m.row(infix("+"), terms[k]))
@@ -505,10 +506,10 @@ class Inspector:
             "sigmoid": ([product(a, m.fenced(m.row(one, m.mo("−"), a)))],
                         [product(an, m.fenced(m.row(one, m.mo("−"), an)))]),
             "tanh": ([m.row(one, m.mo("−"), m.sup(a, m.mn("2")))], [m.row(one, m.mo("−"), m.sup(an, m.mn("2")))]),
-            "relu": ([m.row(m.mn("1"), m.mtext(" if "), z, m.mo(">"), m.mn("0"), m.mtext(", else 0"))],
-                     [m.row(m.mn("1"), m.mtext(" if "), zn, m.mo(">"), m.mn("0"), m.mtext(", else 0"))]),
-            "leaky_relu": ([m.row(m.mn("1"), m.mtext(" if "), z, m.mo(">"), m.mn("0"), m.mtext(", else 0.01"))],
-                           [m.row(m.mn("1"), m.mtext(" if "), zn, m.mo(">"), m.mn("0"), m.mtext(", else 0.01"))]),
+            "relu": ([m.row(m.mn("1"), m.mtext(SPACE + "if" + SPACE), z, m.mo(">"), m.mn("0"), m.mtext(", else 0"))],
+                     [m.row(m.mn("1"), m.mtext(SPACE + "if" + SPACE), zn, m.mo(">"), m.mn("0"), m.mtext(", else 0"))]),
+            "leaky_relu": ([m.row(m.mn("1"), m.mtext(SPACE + "if" + SPACE), z, m.mo(">"), m.mn("0"), m.mtext(", else 0.01"))],
+                           [m.row(m.mn("1"), m.mtext(SPACE + "if" + SPACE), zn, m.mo(">"), m.mn("0"), m.mtext(", else 0.01"))]),
             "identity": ([one], []),
         }[name]
         return [Line(n.word("f_prime", l), n.f_prime(l, j), formula, filled, e.result, "f_prime", (l, j),

@@ -181,3 +181,14 @@ def test_a_neuron_lists_every_incoming_and_outgoing_weight(digits):
         "8 outgoing weights, to hidden layer 1"]
     assert [g.title for g in inspector.inspect(digits, B1, "node-2-0", n).related] == [
         "8 incoming weights, from hidden layer 1"]
+
+
+def test_words_inside_a_formula_keep_their_spaces():
+    # MathML trims an <mtext>'s plain end spaces: "1if z > 0" unless they are no-break spaces
+    trainer = Trainer(from_query({"dataset": "iris", "hidden": "5", "activation": "relu", "seed": "1"}))
+    trace = trainer.step()
+    f_prime = inspector.inspect(trace, B1, "node-1-0", notation.for_network("textbook", trainer.network)).lines[1]
+    assert "<mtext>\u00a0if\u00a0</mtext>" in str(f_prime.html())
+    z = inspector.inspect(Trainer(from_query({"dataset": "digits", "hidden": "8"})).step(), F1, "node-1-0",
+                          textbook()).lines[0]
+    assert "<mtext>\u00a060 more\u00a0</mtext>" in str(z.html())
