@@ -319,3 +319,13 @@ def test_presenter_mode_enlarges_the_explaining_panels(new_page):
     for tab in (*probes, "glossary"):
         assert sizes[tab, True] >= 1.3 * sizes[tab, False], (tab, sizes[tab, False], sizes[tab, True])
     assert sizes["code", True] >= 16 and sizes["matrices", True] >= 20
+
+
+def test_every_source_line_has_its_own_row_in_the_code_panel(page):
+    """An empty line of app/network.py keeps a row: its number does not sit on top of the next one."""
+    open_at(page, B1, "&panel=code")
+    wait_panel(page, "code", B1)
+    rows = page.locator("#code-body .ln[data-line]").evaluate_all(
+        "els => els.map(e => [e.textContent.trim(), e.getBoundingClientRect().height])")
+    empty = [height for text, height in rows if text.isdigit()]  # only the line number: an empty line
+    assert empty and min(height for _, height in rows) > 10
