@@ -7,6 +7,14 @@ A run never passes MAX_STEP (a URL replays every step from the start): a request
 epochs than fit is cut to the whole epochs that do, and the progress text says so throughout.
 It holds its own session's lock while it runs (that tab waits) and nothing else: other
 sessions step freely. Progress is published as plain attributes that the event stream reads.
+
+Sharing the GIL fairly. A job is CPU-bound Python, so it competes with the request threads for
+the GIL, and CPython hands a waiting thread the GIL only after a 5 ms switch interval. So a job
+steps aside: every YIELD_EVERY steps it looks whether request work is running (a busy thread of
+the server's request pool) and, if so, sleeps until that work is done (MAX_PAUSE at most), which
+hands the GIL over for real; ``time.sleep(0)`` alone mostly takes it straight back. Two jobs take
+turns (``Turns``): one computes at a time, so a request competes with one job, not two, and the
+jobs do not lose a third of their speed handing the GIL to each other.
 """
 
 from __future__ import annotations
@@ -14,8 +22,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+
+import anyio.to_thread
 
 from app.history import Accuracy
 from app.sessions import Session
@@ -26,9 +37,60 @@ WORKERS = 2  # fast-forwards that run at once; more wait their turn, and never t
 EXECUTOR = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="fast-forward")
 PUBLISH_EVERY = 64  # steps between progress snapshots
 YIELD_EVERY = 32  # steps between offers of the GIL to other threads (about every 1.5 ms)
+TURN_EVERY = 256  # steps in a job's turn while another job waits (about 12 ms)
+PAUSE = 0.001  # seconds: one sleep while request work runs
+MAX_PAUSE = 0.02  # seconds: the longest a job steps aside at once, so it still moves under a steady load
 
 _jobs: dict[str, Job] = {}
 _jobs_lock = threading.Lock()
+_request_threads: anyio.CapacityLimiter | None = None  # the server's request pool, seen by start()
+
+
+class Turns:
+    """One job computes at a time; the others wait their turn, first come first served."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._waiting: deque[int] = deque()
+        self._holder: int | None = None
+
+    def take(self) -> None:
+        me = threading.get_ident()
+        with self._changed:
+            self._waiting.append(me)
+            self._changed.wait_for(lambda: self._holder is None and self._waiting[0] == me)
+            self._waiting.popleft()
+            self._holder = me
+
+    def give(self) -> None:
+        with self._changed:
+            self._holder = None
+            self._changed.notify_all()
+
+    def others_waiting(self) -> bool:
+        return bool(self._waiting)
+
+
+TURNS = Turns()
+
+
+def requests_busy() -> bool:
+    """Whether a request thread is working (a step, a panel, a progress message, a download)."""
+    return _request_threads is not None and _request_threads.borrowed_tokens > 0
+
+
+def make_way(done: int) -> None:
+    """Called between steps by the job whose turn it is: step aside for requests, and for the other job."""
+    busy = requests_busy()
+    if not busy and not (done % TURN_EVERY == 0 and TURNS.others_waiting()):
+        time.sleep(0)  # the event loop thread may want the GIL (it is not in the request pool)
+        return
+    TURNS.give()
+    deadline = time.perf_counter() + MAX_PAUSE
+    while busy and time.perf_counter() < deadline:
+        time.sleep(PAUSE)
+        busy = requests_busy()
+    TURNS.take()
 
 
 @dataclass(frozen=True)
@@ -101,6 +163,7 @@ class Job:
         session = self.session
         size = session.trainer.epoch_size
         with session.lock:
+            TURNS.take()
             self.started = time.perf_counter()
             try:
                 session.seek(self.start)
@@ -122,11 +185,12 @@ class Job:
                     elif done % PUBLISH_EVERY == 0:
                         self._publish()
                     if done % YIELD_EVERY == 0:
-                        time.sleep(0)  # let a waiting request thread have the GIL now, not in 5 ms
+                        make_way(done)
                 else:
                     self.reason = "epochs"
                 self._publish()
             finally:
+                TURNS.give()
                 self.ended = time.perf_counter()
                 self.finished.set()
 
@@ -143,6 +207,8 @@ class Job:
 
 def start(job: Job) -> asyncio.Future:
     """Register the job under its session and hand it to a worker; an older job of the session is cancelled."""
+    global _request_threads
+    _request_threads = anyio.to_thread.current_default_thread_limiter()  # what run_in_threadpool uses
     with _jobs_lock:
         if (old := _jobs.get(job.session.id)) is not None:
             old.cancel()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pytest
 
@@ -66,3 +69,43 @@ def test_a_target_reached_before_the_limit_does_not_mention_it(monkeypatch):
     job.run()
     assert job.reason == "target" and job.steps_done == 120
     assert fastforward.progress_view(job, finished=True).note == ""
+
+
+def test_two_jobs_take_turns_and_each_ends_where_a_replay_does():
+    jobs = [fastforward.Job(Session(f"turns-{i}", IRIS), 0, 4) for i in range(2)]
+    threads = [threading.Thread(target=job.run) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    first, second = sorted(jobs, key=lambda job: job.started)
+    assert second.started < first.ended  # both ran at once, in turns: neither waited for the other to finish
+    replayed = Trainer(IRIS)
+    replayed.run(480)
+    for job in jobs:
+        assert job.steps_done == 480
+        assert all(np.array_equal(a, b) for a, b in
+                   zip(job.session.trainer.network.weights[1:], replayed.network.weights[1:]))
+
+
+class BusyPool:
+    """Stands in for the server's request thread pool."""
+
+    def __init__(self, busy: int):
+        self.borrowed_tokens = busy
+
+
+def test_a_job_steps_aside_while_request_threads_work_but_not_for_ever(monkeypatch):
+    fastforward.TURNS.take()  # as a running job holds its turn
+    try:
+        monkeypatch.setattr(fastforward, "_request_threads", BusyPool(0))
+        started = time.perf_counter()
+        fastforward.make_way(fastforward.YIELD_EVERY)
+        assert time.perf_counter() - started < fastforward.MAX_PAUSE / 2  # nobody waits: straight on
+        monkeypatch.setattr(fastforward, "_request_threads", BusyPool(1))
+        started = time.perf_counter()
+        fastforward.make_way(fastforward.YIELD_EVERY)
+        paused = time.perf_counter() - started
+        assert fastforward.MAX_PAUSE <= paused < fastforward.MAX_PAUSE + 0.05  # a request is working: wait, a while
+    finally:
+        fastforward.TURNS.give()
