@@ -288,10 +288,10 @@ def confusion_matrix(counts: np.ndarray, class_names: tuple[str, ...], split: st
     k = len(class_names)
     names = [n if len(n) <= 10 else n[:9] + "…" for n in class_names]
     longest = max(len(n) for n in names)
-    rotate = k > 4 and longest > 2
-    left = min(12 + 6.2 * longest, 86)
-    top = (8 + 4.6 * longest if rotate else 20)
+    left = min(12 + 6.2 * longest, 86)  # about 6.2 pixels a character at the names' 10px
     size = max(10.0, min(34.0, (WIDTH - left - 10) / k))
+    rotate = 6.2 * longest > size - 4  # the column names would run into each other side by side
+    top = (8 + 4.6 * longest if rotate else 20)
     width = int(left + size * k + 10)
     height = int(top + size * k + 8)
     cells = []

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -346,3 +347,23 @@ def test_the_exported_network_picture_shows_every_label_whole(page, client):
                                                          " getComputedStyle(e).fontWeight])")
         assert [name.split(" · ")[0] for name, _, _ in labels] == ["setosa", "versicolor", "virginica"]
         assert {(size, weight) for _, size, weight in labels} == {("14px", "600")}  # as on screen
+
+
+def test_presenter_mode_makes_the_charts_and_pictures_readable_on_a_projector(new_page):
+    page = new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(IRIS + "&step=600&phase=-1&panel=charts&presenter=1")
+    page.wait_for_selector("#confusion")
+    rendered = """sel => [...document.querySelectorAll(sel)].map(t => {
+        const m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); })"""
+    for selector in ("#loss-chart .tick", "#accuracy-chart .tick", "#confusion .row-name", "#confusion .col-name"):
+        sizes = page.evaluate(rendered, selector)
+        assert sizes and min(sizes) >= 14, (selector, sizes)  # were 9.5 px
+    ticks = page.evaluate("""() => [...document.querySelectorAll('#loss-chart .tick.x')]
+        .map(t => t.getBoundingClientRect()).map(r => [r.left, r.right])""")
+    assert all(a[1] < b[0] for a, b in pairwise(ticks))  # bigger, and still apart
+    page.goto(CIRCLE + "&step=400&phase=-1&panel=learned&presenter=1")
+    page.wait_for_selector("#boundary")
+    assert min(page.evaluate(rendered, "#boundary text")) >= 14
+    assert page.eval_on_selector(".neuron-map svg", "e => e.getBoundingClientRect().width") >= 90
+    page.click("#tab-sample")  # the column is wide only while a learning panel is open
+    assert page.eval_on_selector(".side", "e => e.getBoundingClientRect().width") < 400

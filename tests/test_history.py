@@ -111,3 +111,10 @@ def test_confusion_matrix_names_its_classes_and_counts():
     assert [t.label for t in m.rows] == ["cat", "dog"] and m.correct == 9 and m.total == 10
     assert "9 of 10" in m.summary
     assert [c.count for c in m.cells] == [5, 1, 0, 4]
+
+
+def test_confusion_matrix_turns_column_names_that_would_run_into_each_other():
+    iris = charts.confusion_matrix(np.eye(3, dtype=int), ("setosa", "versicolor", "virginica"), "test")
+    assert iris.rotate  # "versicolor" is wider than its column: side by side they overlapped
+    digits = charts.confusion_matrix(np.eye(10, dtype=int), tuple("0123456789"), "test")
+    assert not digits.rotate and digits.size >= 10
