@@ -110,7 +110,8 @@ def narrate(
             "delta_weights": update.delta_weights[l], "delta_biases": update.delta_biases[l],
             "new_weights": update.new_weights[l], "new_biases": update.new_biases[l],
         }))
-    diverged = not math.isfinite(loss + sum(float(W.sum()) for W in update.new_weights[1:]))
+    with np.errstate(all="ignore"):  # a sum of huge weights may overflow: that is what it detects
+        diverged = not math.isfinite(loss + sum(float(W.sum()) for W in update.new_weights[1:]))
     return StepTrace(
         where.step, where.epoch, where.index_in_epoch, sample, label, fwd.a[0], target, loss, diverged, tuple(phases)
     )
