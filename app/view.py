@@ -98,7 +98,6 @@ class NetworkView:
     phase_layer: int | None
     health: str  # "", "exploding" or "diverged"
     crowded: bool
-    mirror_note: str = ""
 
     @property
     def diverged(self) -> bool:
@@ -337,11 +336,6 @@ def _title(l: int, L: int, x: float, session: Session, sizes, words: Notation) -
     return LayerTitle(x, *words.titles(l, L, sizes[l], f[l].name if l else ""))
 
 
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _superscript(n: int) -> str:
-    return str(n).translate(_SUP)
 
 
 # --- the panels ---------------------------------------------------------------------
